@@ -1,0 +1,94 @@
+"""Newsroom roles: Reporter, Editor, Admin groups and the editorial review workflow.
+
+Created once, after migrations; later changes made by an administrator in
+Settings → Groups are kept (a group that already exists is never touched).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+)
+
+WORKFLOW_NAME = "Editorial review"
+
+PAGE_PERMISSIONS = {
+    "Reporter": ["add_page", "change_page"],
+    "Editor": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    "Admin": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page",
+              "bulk_delete_page"],
+}  # fmt: skip
+COLLECTION_PERMISSIONS = {
+    "Reporter": ["add_image", "choose_image", "add_document", "choose_document"],
+    "Editor": ["add_image", "change_image", "choose_image", "delete_image",
+               "add_document", "change_document", "choose_document", "delete_document"],
+}  # fmt: skip
+COLLECTION_PERMISSIONS["Admin"] = COLLECTION_PERMISSIONS["Editor"]
+MODEL_PERMISSIONS = {
+    "Reporter": ["wagtailadmin.access_admin", "news.view_author"],
+    "Editor": ["wagtailadmin.access_admin", "news.add_author", "news.change_author",
+               "news.view_author", "curation.change_editorspicks", "taggit.add_tag",
+               "taggit.change_tag", "audience.view_dailyarticleviews"],
+    "Admin": ["wagtailadmin.access_admin", "news.add_author", "news.change_author",
+              "news.delete_author", "news.view_author", "curation.change_editorspicks",
+              "taggit.add_tag", "taggit.change_tag", "taggit.delete_tag",
+              "audience.view_dailyarticleviews", "auth.add_user", "auth.change_user",
+              "auth.delete_user", "auth.view_user", "wagtailcore.change_workflow",
+              "wagtailcore.add_workflow", "wagtailredirects.add_redirect",
+              "wagtailredirects.change_redirect", "wagtailredirects.delete_redirect"],
+}  # fmt: skip
+
+
+def _permission(name: str) -> Permission | None:
+    app_label, codename = name.split(".")
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+
+
+def _page_permission(codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+
+
+def _setup_group(group: Group, root: Page, collection: Collection) -> None:
+    for codename in PAGE_PERMISSIONS[group.name]:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=root, permission=_page_permission(codename)
+        )
+    for codename in COLLECTION_PERMISSIONS[group.name]:
+        app = "wagtailimages" if codename.endswith("image") else "wagtaildocs"
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=_permission(f"{app}.{codename}")
+        )
+    group.permissions.add(*filter(None, map(_permission, MODEL_PERMISSIONS[group.name])))
+
+
+def _setup_workflow(root: Page, editors: Group) -> None:
+    if Workflow.objects.filter(name=WORKFLOW_NAME).exists():
+        return
+    task = GroupApprovalTask.objects.create(name="Editor approval")
+    task.groups.set([editors])
+    workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
+    workflow.workflow_tasks.create(task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+
+
+@transaction.atomic
+def ensure_newsroom_roles() -> list[str]:
+    """Create missing roles and the workflow; returns the names of groups created."""
+    root = Page.get_first_root_node()
+    collection = Collection.get_first_root_node()
+    if root is None or collection is None:
+        return []
+    created = []
+    for name in PAGE_PERMISSIONS:
+        group, was_created = Group.objects.get_or_create(name=name)
+        if was_created:
+            _setup_group(group, root, collection)
+            created.append(name)
+    _setup_workflow(root, Group.objects.get(name="Editor"))
+    return created

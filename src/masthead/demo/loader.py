@@ -1,0 +1,239 @@
+"""Builds the demo newsroom from the JSON under demo/data/. Idempotent and offline."""
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from masthead.curation.models import EditorsPick, EditorsPicks
+from masthead.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    Correction,
+    HomePage,
+    SectionPage,
+)
+
+from . import illustrations
+
+DATA_DIR = Path(__file__).parent / "data"
+SECTIONS = [
+    ("news", "News", "Calder Bay and the region: city hall, courts, schools, transit."),
+    ("world", "World", "Dispatches from our correspondents abroad."),
+    ("business", "Business", "Work, money and the local economy."),
+    ("opinion", "Opinion", "Columns, editorials and letters. Opinions are the writers' own."),
+    ("culture", "Culture", "Arts, music, books and food."),
+]
+PICKS = 4
+Progress = Callable[[str], None]
+
+
+def read_json(name: str) -> Any:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def demo_articles() -> list[dict]:
+    articles = []
+    for section, _, _ in SECTIONS:
+        articles += read_json(f"articles_{section}.json")
+    return articles
+
+
+def ensure_home() -> HomePage:
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's placeholder "Welcome" page goes: the newsroom's home replaces it.
+        for page in root.get_children().exact_type(Page):
+            page.delete()
+        home = root.add_child(instance=HomePage(title="Home", slug="home"))
+        home.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Demo"},
+    )
+    return home
+
+
+def ensure_sections(home: HomePage) -> dict[str, SectionPage]:
+    sections = {}
+    for slug, title, intro in SECTIONS:
+        section = SectionPage.objects.child_of(home).filter(slug=slug).first()
+        if section is None:
+            section = home.add_child(instance=SectionPage(title=title, slug=slug, intro=intro))
+            section.save_revision().publish()
+        sections[slug] = section
+    return sections
+
+
+def ensure_image(key: str, make: Callable[[], tuple[bytes, str]]):
+    """An image titled `key`, drawn once; returns (image, alt text)."""
+    Image = get_image_model()
+    image = Image.objects.filter(title=key).first()
+    data, alt = make()
+    if image is None:
+        image = Image(title=key, file=ContentFile(data, name=f"{key.replace(':', '-')}.jpg"))
+        image.save()
+    return image, alt
+
+
+def ensure_authors() -> dict[str, Author]:
+    authors = {}
+    for row in read_json("authors.json"):
+        author = Author.objects.filter(slug=row["slug"]).first()
+        if author is None:
+            photo, alt = ensure_image(
+                f"demo-author:{row['slug']}", lambda row=row: illustrations.portrait(row["name"])
+            )
+            author = Author.objects.create(
+                slug=row["slug"], name=row["name"], role=row["role"], bio=row["bio"],
+                photo=photo, photo_alt=alt,
+            )  # fmt: skip
+        authors[row["slug"]] = author
+    return authors
+
+
+def illustration_caption(alt: str) -> str:
+    # The demo's pictures are generated, so the caption describes what is drawn.
+    description = alt.removeprefix("Illustration: ")
+    return description[:1].upper() + description[1:] + "."
+
+
+def paragraph(text: str) -> str:
+    return f"<p>{escape(text)}</p>"
+
+
+def body_blocks(row: dict, pages: dict[str, ArticlePage]) -> list[dict]:
+    blocks = []
+    for i, block in enumerate(row["body"]):
+        kind = block["type"]
+        if kind == "paragraph":
+            blocks.append({"type": "paragraph", "value": paragraph(block["text"])})
+        elif kind == "heading":
+            blocks.append({"type": "heading", "value": block["text"]})
+        elif kind == "quote":
+            value = {"quote": block["text"], "attribution": block.get("attribution", "")}
+            blocks.append({"type": "pull_quote", "value": value})
+        elif kind == "editors_note":
+            value = {"kind": block.get("kind", "editors_note"), "text": paragraph(block["text"])}
+            blocks.append({"type": "editors_note", "value": value})
+        elif kind == "list":
+            value = {"ordered": block.get("ordered", False), "items": block["items"]}
+            blocks.append({"type": "list", "value": value})
+        elif kind == "image":
+            image, alt = ensure_image(
+                f"demo-body:{row['slug']}:{i}",
+                lambda i=i: illustrations.illustration(f"{row['slug']}-{i}", row["section"]),
+            )
+            value = {"image": image.pk, "alt": alt, "caption": illustration_caption(alt),
+                     "credit": "Illustration: The Calder Ledger"}  # fmt: skip
+            blocks.append({"type": "image", "value": value})
+        elif kind == "related" and block["slug"] in pages:
+            blocks.append({"type": "related", "value": {"article": pages[block["slug"]].pk}})
+    return blocks
+
+
+def create_article(row: dict, section: SectionPage, authors: dict[str, Author]) -> ArticlePage:
+    hero, alt = ensure_image(
+        f"demo-hero:{row['slug']}", lambda: illustrations.illustration(row["slug"], row["section"])
+    )
+    page = ArticlePage(
+        title=row["title"], slug=row["slug"], dek=row.get("dek", ""),
+        card_summary=row.get("summary", ""), hero_image=hero, hero_alt=alt,
+        hero_caption=illustration_caption(alt), hero_credit=row["hero"].get("credit", ""),
+        live=False,
+    )  # fmt: skip
+    for order, link in enumerate(row["authors"]):
+        page.article_authors.add(
+            ArticleAuthor(
+                author=authors[link["author"]], role=link.get("role", ""), sort_order=order
+            )
+        )
+    page.tags.add(*row.get("tags", []))
+    section.add_child(instance=page)
+    return page
+
+
+def publish_article(row: dict, page: ArticlePage, pages: dict[str, ArticlePage]) -> None:
+    now = timezone.now()
+    page.body = body_blocks(row, pages)
+    for order, correction in enumerate(row.get("corrections", [])):
+        when = now - timedelta(hours=correction["hours_ago"])
+        page.corrections.add(Correction(date=when, text=correction["text"], sort_order=order))
+    if "last_updated_hours_ago" in row:
+        page.last_updated_at = now - timedelta(hours=row["last_updated_hours_ago"])
+    page.save_revision().publish()
+    published = now - timedelta(hours=row["hours_ago"])
+    ArticlePage.objects.filter(pk=page.pk).update(
+        first_published_at=published, last_published_at=published, published_at=published
+    )
+
+
+def ensure_articles(
+    sections: dict[str, SectionPage], authors: dict[str, Author], progress: Progress
+) -> int:
+    rows = demo_articles()
+    existing = {p.slug: p for p in ArticlePage.objects.all()}
+    new_rows = [row for row in rows if row["slug"] not in existing]
+    pages = dict(existing)
+    for row in new_rows:
+        pages[row["slug"]] = create_article(row, sections[row["section"]], authors)
+    for n, row in enumerate(new_rows, 1):
+        publish_article(row, ArticlePage.objects.get(pk=pages[row["slug"]].pk), pages)
+        if n % 10 == 0 or n == len(new_rows):
+            progress(f"  published {n}/{len(new_rows)} articles")
+    return len(new_rows)
+
+
+def ensure_picks(progress: Progress) -> None:
+    picks = EditorsPicks.load()
+    if picks.picks.exists():
+        return
+    chosen = []
+    for section, _, _ in SECTIONS[1:]:
+        article = (
+            ArticlePage.objects.live()
+            .filter(slug__in=[r["slug"] for r in read_json(f"articles_{section}.json")])
+            .order_by("-published_at")[1:2]
+        )  # noqa: E501
+        chosen += list(article)
+    for order, article in enumerate(chosen[:PICKS]):
+        EditorsPick.objects.create(collection=picks, article=article, sort_order=order)
+    progress(f"  {len(chosen[:PICKS])} editors' picks")
+
+
+def ensure_users(password: str) -> None:
+    User = get_user_model()
+    for username, group, superuser in (("editor", "Editor", True), ("reporter", "Reporter", False)):
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={"email": f"{username}@example.invalid", "first_name": username.title()},
+        )
+        user.is_staff = superuser
+        user.is_superuser = superuser
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=group))
+
+
+@transaction.atomic
+def load_demo(*, password: str, progress: Progress = print) -> dict[str, int]:
+    home = ensure_home()
+    sections = ensure_sections(home)
+    authors = ensure_authors()
+    progress(f"  {len(sections)} sections, {len(authors)} authors")
+    created = ensure_articles(sections, authors, progress)
+    ensure_picks(progress)
+    ensure_users(password)
+    return {"sections": len(sections), "authors": len(authors), "articles_created": created}

@@ -1,0 +1,251 @@
+"""Page types and snippets of the news site."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from . import reading_time
+from .blocks import ArticleBodyBlock
+from .text import block_texts, count_images, count_words
+
+
+@register_snippet
+class Author(index.Indexed, models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the author page's URL.")
+    role = models.CharField(max_length=120, blank=True, help_text="e.g. City Hall Reporter")
+    bio = models.TextField(blank=True, max_length=1000)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    photo_alt = models.CharField(
+        max_length=250, blank=True, help_text="Alt text for the photo; required with a photo."
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldRowPanel([FieldPanel("photo"), FieldPanel("photo_alt")]),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("news:author", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.photo_id and not self.photo_alt.strip():
+            raise ValidationError(
+                {"photo_alt": "Describe the photo for readers who cannot see it."}
+            )
+
+
+class HomePage(Page):
+    """The front page: lead story, top stories, one block per section."""
+
+    max_count = 1
+    subpage_types = ["news.SectionPage"]
+    template = "news/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.home_context())
+        return context
+
+
+class SectionPage(Page):
+    intro = models.TextField(blank=True, max_length=500, help_text="One line shown under the name.")
+
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    template = "news/section_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["current_section_id"] = self.pk
+        articles = selectors.article_cards_queryset().descendant_of(self)
+        context["page_obj"] = Paginator(articles, settings.MASTHEAD_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return context
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ArticlePage(Page):
+    dek = models.TextField(
+        "Standfirst",
+        max_length=300,
+        blank=True,
+        help_text="One or two sentences under the headline.",
+    )
+    card_summary = models.TextField(
+        max_length=240,
+        blank=True,
+        help_text="Shown on cards in listings and related-article cards. Falls back to the "
+        "standfirst.",
+    )
+    display_date = models.DateTimeField(
+        "Displayed publication date",
+        null=True,
+        blank=True,
+        help_text="Leave blank to show the time of first publication.",
+    )
+    last_updated_at = models.DateTimeField(
+        "Substantive update",
+        null=True,
+        blank=True,
+        help_text="Set when a change alters the story's substance; readers see 'Updated …'. "
+        "Leave blank for typo fixes.",
+    )
+    published_at = models.DateTimeField(null=True, editable=False, db_index=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=False, on_delete=models.PROTECT, related_name="+"
+    )
+    hero_alt = models.CharField(
+        "Hero alt text",
+        max_length=250,
+        help_text="Describe the image for readers who cannot see it. Required.",
+    )
+    hero_caption = models.CharField(max_length=400, blank=True)
+    hero_credit = models.CharField(max_length=120, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+    reading_time_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    parent_page_types = ["news.SectionPage"]
+    subpage_types: list[str] = []
+    template = "news/article_page.html"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("dek"),
+        InlinePanel("article_authors", label="Byline", min_num=1, heading="Byline"),
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_image"),
+                FieldPanel("hero_alt"),
+                FieldRowPanel([FieldPanel("hero_caption"), FieldPanel("hero_credit")]),
+            ],
+            heading="Hero image",
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+        InlinePanel(
+            "corrections",
+            label="Correction",
+            heading="Corrections log",
+            help_text="Each correction is shown, dated, at the end of the article.",
+        ),
+    ]
+    promote_panels = Page.promote_panels + [
+        FieldPanel("card_summary"),
+        MultiFieldPanel(
+            [
+                HelpPanel(
+                    "The page shows the displayed date (or the first publication time) and, "
+                    "when set, the time of the last substantive update."
+                ),
+                FieldPanel("display_date"),
+                FieldPanel("last_updated_at"),
+            ],
+            heading="Dates",
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("dek"),
+        index.SearchField("body"),
+        index.FilterField("published_at"),
+    ]
+
+    def save(self, *args, **kwargs):
+        self.reading_time_minutes = self.compute_reading_time()
+        self.published_at = self.display_date or self.first_published_at or self.go_live_at
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "reading_time_minutes", "published_at"}
+        return super().save(*args, **kwargs)
+
+    def compute_reading_time(self) -> int:
+        words = sum(count_words(text) for _, text in block_texts(self.body))
+        images = count_images(self.body) + (1 if self.hero_image_id else 0)
+        return reading_time.reading_minutes(words=words, images=images)
+
+    @property
+    def reading_time_label(self) -> str:
+        return reading_time.reading_label(self.reading_time_minutes)
+
+    @property
+    def summary(self) -> str:
+        return self.card_summary or self.dek
+
+    @cached_property
+    def byline_authors(self) -> list["ArticleAuthor"]:
+        return list(self.article_authors.all())
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.article_context(self))
+        return context
+
+
+class ArticleAuthor(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="article_links")
+    role = models.CharField(
+        max_length=80, blank=True, help_text="Optional, e.g. 'Additional reporting'."
+    )
+
+    panels = [FieldPanel("author"), FieldPanel("role")]
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.role})" if self.role else str(self.author)
+
+
+class Correction(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="corrections")
+    date = models.DateTimeField(help_text="When the correction was made.")
+    text = models.TextField(max_length=1000)
+
+    panels = [FieldPanel("date"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        ordering = ["sort_order"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,0 +1,45 @@
+"""Author, tag and search listings (Wagtail serves home, section and article pages)."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from taggit.models import Tag
+
+from . import selectors
+from .models import ArticlePage, Author
+
+MAX_QUERY_LENGTH = 200
+
+
+def _page(request: HttpRequest, items):
+    return Paginator(items, settings.MASTHEAD_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+    page_obj = _page(request, selectors.articles_by_author(author))
+    return render(request, "news/author_page.html", {"author": author, "page_obj": page_obj})
+
+
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    page_obj = _page(request, selectors.articles_by_tag(slug))
+    return render(request, "news/tag_page.html", {"tag": tag, "page_obj": page_obj})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    error = ""
+    page_obj = None
+    if len(query) > MAX_QUERY_LENGTH:
+        error = f"Search terms are limited to {MAX_QUERY_LENGTH} characters."
+    elif query:
+        results = ArticlePage.objects.live().search(query)
+        page_obj = _page(request, results)
+        ids = [a.pk for a in page_obj.object_list]
+        # Re-load the page of results with card data in constant queries, keeping rank.
+        cards = {a.pk: a for a in selectors.article_cards_queryset().filter(pk__in=ids)}
+        page_obj.object_list = [cards[i] for i in ids if i in cards]
+    context = {"query": query, "page_obj": page_obj, "error": error}
+    return render(request, "news/search_page.html", context)
