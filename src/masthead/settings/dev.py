@@ -22,6 +22,7 @@ def _dev_secret_key() -> str:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 # Serve static files straight from the apps: no collectstatic step for the demo.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -13,6 +13,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 _TMP = Path(tempfile.mkdtemp(prefix="masthead-test-"))
 DATABASES = {"default": database_from_env(_TMP / "test.sqlite3")}
 MEDIA_ROOT = _TMP / "media"
+STATIC_ROOT = _TMP / "static"
+STATIC_ROOT.mkdir()
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

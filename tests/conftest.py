@@ -1,0 +1,93 @@
+"""Shared fixtures: a real site tree (home → section → articles) on the test database."""
+
+import io
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_image_file(name: str = "test.jpg", size=(1200, 675), colour=(120, 80, 40)) -> ImageFile:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, "JPEG")
+    return ImageFile(buffer, name=name)
+
+
+@pytest.fixture
+def image(db):
+    return get_image_model().objects.create(title="Test image", file=make_image_file())
+
+
+@pytest.fixture
+def home(db) -> HomePage:
+    root = Page.get_first_root_node()
+    for page in root.get_children():
+        page.delete()
+    home = root.add_child(instance=HomePage(title="Home", slug="home"))
+    Site.objects.all().delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
+    return home
+
+
+@pytest.fixture
+def section(home) -> SectionPage:
+    section = home.add_child(instance=SectionPage(title="News", slug="news"))
+    section.save_revision().publish()
+    return section
+
+
+@pytest.fixture
+def author(db) -> Author:
+    return Author.objects.create(name="Mara Okafor", slug="mara-okafor", role="Reporter")
+
+
+@pytest.fixture
+def make_article(section, image, author) -> Callable[..., ArticlePage]:
+    counter = {"n": 0}
+
+    def make(
+        *,
+        title: str | None = None,
+        body: list | None = None,
+        tags: list[str] = (),
+        authors: list[Author] | None = None,
+        parent: SectionPage | None = None,
+        publish: bool = True,
+        **fields,
+    ) -> ArticlePage:
+        counter["n"] += 1
+        n = counter["n"]
+        page = ArticlePage(
+            title=title or f"Article number {n}",
+            slug=fields.pop("slug", f"article-{n}"),
+            dek=fields.pop("dek", f"The standfirst of article {n}."),
+            hero_image=fields.pop("hero_image", image),
+            hero_alt=fields.pop("hero_alt", "A test picture"),
+            body=body or [{"type": "paragraph", "value": f"<p>Body of article {n}.</p>"}],
+            live=False,
+            **fields,
+        )
+        for order, a in enumerate(authors if authors is not None else [author]):
+            page.article_authors.add(ArticleAuthor(author=a, sort_order=order))
+        if tags:
+            page.tags.add(*tags)
+        (parent or section).add_child(instance=page)
+        if publish:
+            page.save_revision().publish()
+            page.refresh_from_db()
+        return page
+
+    return make
