@@ -19,6 +19,8 @@ if settings.DEBUG or getattr(settings, "MASTHEAD_SERVE_MEDIA", True):
 
 urlpatterns += [
     path("", include("masthead.news.urls")),
+    path("", include("masthead.audience.urls")),
+    path("", include("masthead.narration.urls")),
     path("", include(wagtail_urls)),
 ]
 

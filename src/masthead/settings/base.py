@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "masthead.news",
     "masthead.curation",
     "masthead.audience",
+    "masthead.narration",
     "masthead.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
