@@ -14,6 +14,12 @@ from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, S
 
 
 @pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    # Each test writes images and audio to its own folder, so file assertions are exact.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

@@ -31,14 +31,18 @@ COLLECTION_PERMISSIONS = {
 }  # fmt: skip
 COLLECTION_PERMISSIONS["Admin"] = COLLECTION_PERMISSIONS["Editor"]
 MODEL_PERMISSIONS = {
-    "Reporter": ["wagtailadmin.access_admin", "news.view_author"],
+    "Reporter": ["wagtailadmin.access_admin", "news.view_author", "narration.view_narration"],
     "Editor": ["wagtailadmin.access_admin", "news.add_author", "news.change_author",
                "news.view_author", "curation.change_editorspicks", "taggit.add_tag",
-               "taggit.change_tag", "audience.view_dailyarticleviews"],
+               "taggit.change_tag", "audience.view_dailyarticleviews",
+               "narration.view_narration", "narration.add_pronunciationentry",
+               "narration.change_pronunciationentry", "narration.delete_pronunciationentry"],
     "Admin": ["wagtailadmin.access_admin", "news.add_author", "news.change_author",
               "news.delete_author", "news.view_author", "curation.change_editorspicks",
               "taggit.add_tag", "taggit.change_tag", "taggit.delete_tag",
-              "audience.view_dailyarticleviews", "auth.add_user", "auth.change_user",
+              "audience.view_dailyarticleviews", "narration.view_narration",
+              "narration.add_pronunciationentry", "narration.change_pronunciationentry",
+              "narration.delete_pronunciationentry", "auth.add_user", "auth.change_user",
               "auth.delete_user", "auth.view_user", "wagtailcore.change_workflow",
               "wagtailcore.add_workflow", "wagtailredirects.add_redirect",
               "wagtailredirects.change_redirect", "wagtailredirects.delete_redirect"],

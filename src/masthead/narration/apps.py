@@ -5,3 +5,8 @@ class NarrationConfig(AppConfig):
     name = "masthead.narration"
     label = "narration"
     verbose_name = "Narration"
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.register()

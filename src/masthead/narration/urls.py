@@ -1,4 +1,6 @@
 from django.urls import path
 
+from .feeds import PodcastFeed
+
 app_name = "narration"
-urlpatterns: list = []
+urlpatterns = [path("podcast.xml", PodcastFeed(), name="podcast")]

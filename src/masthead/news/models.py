@@ -20,6 +20,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from masthead.narration.panels import NarrationPanel
+
 from . import reading_time
 from .blocks import ArticleBodyBlock
 from .text import block_texts, count_images, count_words
@@ -146,6 +148,11 @@ class ArticlePage(Page):
     body = StreamField(ArticleBodyBlock(), blank=True)
     tags = ClusterTaggableManager(through=ArticleTag, blank=True)
     reading_time_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    narrate = models.BooleanField(
+        "Offer an AI-narrated audio version",
+        default=True,
+        help_text="Untick to publish this article without a listen option.",
+    )
 
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
@@ -170,6 +177,9 @@ class ArticlePage(Page):
             heading="Corrections log",
             help_text="Each correction is shown, dated, at the end of the article.",
         ),
+    ]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel([FieldPanel("narrate"), NarrationPanel()], heading="Narration")
     ]
     promote_panels = Page.promote_panels + [
         FieldPanel("card_summary"),

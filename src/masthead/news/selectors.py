@@ -96,6 +96,7 @@ def section_blocks(*, exclude_ids: list[int]) -> list[dict[str, Any]]:
 def article_context(article: ArticlePage) -> dict[str, Any]:
     from masthead.audience.selectors import most_popular
     from masthead.curation.selectors import editors_picks
+    from masthead.narration.selectors import playable_narration
 
     section = section_for(article)
     return {
@@ -104,6 +105,7 @@ def article_context(article: ArticlePage) -> dict[str, Any]:
         "byline": list(article.article_authors.select_related("author", "author__photo")),
         "article_tags": list(article.tags.all()),
         "corrections_log": list(article.corrections.all()),
+        "narration": playable_narration(article_id=article.pk) if article.narrate else None,
         "most_popular": most_popular(
             limit=settings.MASTHEAD_MOST_POPULAR_LIMIT, exclude_id=article.pk
         ),

@@ -33,24 +33,34 @@ def teaser(text: str, length: int) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
-def block_texts(body: Iterable) -> Iterator[tuple[str, str]]:
-    """(block type, reader-visible text) for each text-bearing block of an article body.
+def indexed_block_texts(body: Iterable) -> Iterator[tuple[int, str, str]]:
+    """(block index, block type, reader-visible text) for each text-bearing block.
 
     Captions, credits, related cards and embeds are left out: they are not the story.
+    A rich-text block with several paragraphs gives one entry per paragraph.
     """
-    for block in body:
+    for index, block in enumerate(body):
         kind, value = block.block_type, block.value
         if kind == "paragraph":
-            yield kind, html_to_text(value.source)
+            texts = html_to_text(value.source).split("\n")
         elif kind == "heading":
-            yield kind, str(value)
+            texts = [str(value)]
         elif kind == "pull_quote":
-            yield kind, value["quote"]
+            texts = [value["quote"]]
         elif kind == "editors_note":
-            yield kind, html_to_text(value["text"].source)
+            texts = html_to_text(value["text"].source).split("\n")
         elif kind == "list":
-            for item in value["items"]:
-                yield kind, str(item)
+            texts = [str(item) for item in value["items"]]
+        else:
+            continue
+        for text in texts:
+            if text.strip():
+                yield index, kind, text.strip()
+
+
+def block_texts(body: Iterable) -> Iterator[tuple[str, str]]:
+    for _, kind, text in indexed_block_texts(body):
+        yield kind, text
 
 
 def count_images(body: Iterable) -> int:

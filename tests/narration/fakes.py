@@ -1,0 +1,33 @@
+"""A fake engine, for unit tests of the narration orchestration only.
+
+The feature itself always runs on the real Piper voice (see test_real_voice.py)."""
+
+import numpy as np
+
+from masthead.narration.engines import SpokenChunk, WordTiming
+
+
+class ToneEngine:
+    """A 440 Hz tone, 0.3 s per word, with evenly spaced word timings."""
+
+    voice_id = "fake:tone"
+    sample_rate = 16000
+
+    def __init__(self) -> None:
+        self.spoken: list[str] = []
+
+    def speak(self, text: str) -> SpokenChunk:
+        self.spoken.append(text)
+        words = text.split()
+        seconds = 0.3 * len(words)
+        t = np.arange(int(seconds * self.sample_rate)) / self.sample_rate
+        samples = (np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16)
+        timings = [WordTiming(w, i * 0.3, (i + 1) * 0.3) for i, w in enumerate(words)]
+        return SpokenChunk(samples, self.sample_rate, timings)
+
+
+class BrokenEngine(ToneEngine):
+    voice_id = "fake:broken"
+
+    def speak(self, text: str) -> SpokenChunk:
+        raise RuntimeError("voice model crashed")
