@@ -194,3 +194,6 @@ MASTHEAD_SERVE_MEDIA = os.environ.get("MASTHEAD_SERVE_MEDIA", "1") == "1"
 MASTHEAD_TAGLINE = os.environ.get("MASTHEAD_TAGLINE", "Independent news for Calder Bay")
 # Make every public image size in the background as soon as an image is uploaded.
 MASTHEAD_PREPARE_RENDITIONS = os.environ.get("MASTHEAD_PREPARE_RENDITIONS", "1") == "1"
+# Narration: onnxruntime threads per worker (1 is best on a busy 2-core machine).
+MASTHEAD_NARRATION_THREADS = int(os.environ.get("MASTHEAD_NARRATION_THREADS", "1"))
+MASTHEAD_NARRATION_ENABLED = os.environ.get("MASTHEAD_NARRATION_ENABLED", "1") == "1"
