@@ -9,13 +9,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-if settings.DEBUG or getattr(settings, "MASTHEAD_SERVE_MEDIA", True):
-    from django.views.static import serve
+if getattr(settings, "MASTHEAD_SERVE_MEDIA", True):
+    from masthead.core.media import serve_media
 
     # Media files are served by the app on one machine; behind a CDN or S3 this is unused.
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    urlpatterns += [path("media/<path:path>", serve_media)]
 
 urlpatterns += [
     path("", include("masthead.news.urls")),
