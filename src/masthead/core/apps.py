@@ -19,6 +19,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Masthead core"
 
     def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.register()
         # Sent once per app with models; "sessions" comes late, after the apps whose
         # permissions the newsroom roles use.
         post_migrate.connect(

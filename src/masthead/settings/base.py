@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous page hits are answered here, before sessions, auth and CSRF run.
+    "masthead.core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -197,3 +199,6 @@ MASTHEAD_PREPARE_RENDITIONS = os.environ.get("MASTHEAD_PREPARE_RENDITIONS", "1")
 # Narration: onnxruntime threads per worker (1 is best on a busy 2-core machine).
 MASTHEAD_NARRATION_THREADS = int(os.environ.get("MASTHEAD_NARRATION_THREADS", "1"))
 MASTHEAD_NARRATION_ENABLED = os.environ.get("MASTHEAD_NARRATION_ENABLED", "1") == "1"
+# Full-page cache for anonymous readers (see docs/caching.md).
+MASTHEAD_PAGE_CACHE_ENABLED = os.environ.get("MASTHEAD_PAGE_CACHE_ENABLED", "1") == "1"
+MASTHEAD_PAGE_CACHE_SECONDS = int(os.environ.get("MASTHEAD_PAGE_CACHE_SECONDS", "300"))

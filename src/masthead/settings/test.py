@@ -32,3 +32,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 MASTHEAD_TEST_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 MASTHEAD_PREPARE_RENDITIONS = False
 MASTHEAD_NARRATION_CACHE_DIR = _TMP / "voices"
+# Off by default so tests see each render; tests/core/test_page_cache.py turns it on.
+MASTHEAD_PAGE_CACHE_ENABLED = False
+# Off by default so publishing in unrelated tests does not run the voice;
+# tests/narration/ turns it on.
+MASTHEAD_NARRATION_ENABLED = False

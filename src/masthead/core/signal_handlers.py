@@ -1,0 +1,30 @@
+"""Anything readers could see changed: make cached pages stale."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .page_cache import invalidate_all
+
+
+def invalidate_on_commit(sender=None, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    # After the commit: a reader who misses the cache then renders the new content.
+    transaction.on_commit(invalidate_all)
+
+
+def register() -> None:
+    from masthead.curation.models import EditorsPick, EditorsPicks
+    from masthead.narration.signals import narration_ready
+    from masthead.news.models import Author
+
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(invalidate_on_commit, dispatch_uid=f"pagecache-{id(signal)}")
+    post_delete.connect(invalidate_on_commit, sender=Page, dispatch_uid="pagecache-delete")
+    for model in (EditorsPicks, EditorsPick, Author):
+        for signal in (post_save, post_delete):
+            signal.connect(invalidate_on_commit, sender=model,
+                           dispatch_uid=f"pagecache-{model.__name__}-{id(signal)}")  # fmt: skip
+    narration_ready.connect(invalidate_on_commit, dispatch_uid="pagecache-narration")
