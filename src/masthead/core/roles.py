@@ -14,6 +14,7 @@ from wagtail.models import (
     Page,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 
 WORKFLOW_NAME = "Editorial review"
@@ -77,7 +78,8 @@ def _setup_workflow(root: Page, editors: Group) -> None:
     task = GroupApprovalTask.objects.create(name="Editor approval")
     task.groups.set([editors])
     workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
-    workflow.workflow_tasks.create(task=task, sort_order=0)
+    # Workflow is a ClusterableModel: its related manager would only stage the row.
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
 
 

@@ -30,7 +30,7 @@ def teaser(text: str, length: int) -> str:
     cut = text[: length + 1]
     space = cut.rfind(" ")
     cut = cut[:space] if space > 0 else text[:length]
-    return cut.rstrip(" ,;:.-–—") + "…"
+    return cut.rstrip(" ,;:.!?-–—") + "…"
 
 
 def indexed_block_texts(body: Iterable) -> Iterator[tuple[int, str, str]]:

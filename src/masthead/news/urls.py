@@ -5,6 +5,6 @@ from . import views
 app_name = "news"
 urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
 ]

@@ -1,7 +1,10 @@
 """Author, tag and search listings (Wagtail serves home, section and article pages)."""
 
+import logging
+
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
@@ -10,6 +13,12 @@ from . import selectors
 from .models import ArticlePage, Author
 
 MAX_QUERY_LENGTH = 200
+logger = logging.getLogger("masthead.news")
+
+
+def search_terms(query: str) -> str:
+    """Quotes make a phrase search; an unbalanced one would be a syntax error on SQLite."""
+    return query.replace('"', " ") if query.count('"') % 2 else query
 
 
 def _page(request: HttpRequest, items):
@@ -35,9 +44,14 @@ def search(request: HttpRequest) -> HttpResponse:
     if len(query) > MAX_QUERY_LENGTH:
         error = f"Search terms are limited to {MAX_QUERY_LENGTH} characters."
     elif query:
-        results = ArticlePage.objects.live().search(query)
-        page_obj = _page(request, results)
-        ids = [a.pk for a in page_obj.object_list]
+        try:
+            page_obj = _page(request, ArticlePage.objects.live().search(search_terms(query)))
+            ids = [a.pk for a in page_obj.object_list]
+        except DatabaseError:
+            # The search engine could not parse the terms (stray operators, say).
+            logger.info("Search query refused by the backend: %r", query)
+            error, page_obj, ids = "We couldn’t understand that search. Try plain words.", None, []
+    if page_obj is not None:
         # Re-load the page of results with card data in constant queries, keeping rank.
         cards = {a.pk: a for a in selectors.article_cards_queryset().filter(pk__in=ids)}
         page_obj.object_list = [cards[i] for i in ids if i in cards]
