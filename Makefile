@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements/constraints.txt pyproject.toml | cksum | cut -d' ' -f1)
 TEST_ENV := DJANGO_SETTINGS_MODULE=masthead.settings.test
 
-.PHONY: install system-deps demo serve worker test lint e2e bench clean constraints
+.PHONY: install system-deps bench-deps demo serve worker test lint e2e bench clean constraints
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
@@ -45,7 +45,14 @@ test: install system-deps lint
 e2e: install system-deps
 	$(BIN)/pytest -q -m browser
 
-bench: install
+# Debian packages the benchmarks drive: wrk (load), nginx (the static-file baseline).
+bench-deps:
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
+	  echo "Installing Debian packages: wrk nginx-light"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null) \
+	  || { echo "Could not install wrk/nginx: run as root or install them yourself"; exit 1; }; }
+
+bench: install bench-deps
 	$(BIN)/python -m bench
 
 # Re-pin every dependency after changing pyproject.toml (commit the result).
