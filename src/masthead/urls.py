@@ -19,6 +19,7 @@ urlpatterns += [
     path("", include("masthead.news.urls")),
     path("", include("masthead.audience.urls")),
     path("", include("masthead.narration.urls")),
+    path("", include("masthead.distribution.urls")),
     path("", include(wagtail_urls)),
 ]
 

@@ -1,0 +1,42 @@
+"""Absolute URLs for things that leave the site (feeds, sitemaps, structured data, webhooks).
+
+With a request, the host the reader used (validated by ALLOWED_HOSTS); without one (a
+webhook sent by the worker), `WAGTAILADMIN_BASE_URL`, i.e. `MASTHEAD_BASE_URL`.
+"""
+
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest
+from wagtail.models import Page
+
+ROOT_RELATIVE_RE = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
+
+
+def base_url() -> str:
+    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+
+
+def absolutizer(request: HttpRequest | None) -> Callable[[str], str]:
+    """A function turning a root-relative URL into an absolute one (absolute ones pass)."""
+    if request is not None:
+        return request.build_absolute_uri
+    root = base_url()
+    return lambda url: url if "://" in url else root + url
+
+
+def page_path(page: Page, request: HttpRequest | None = None) -> str:
+    """The page's path on its site ("/news/bridge-reopens/"); no query once the site
+    root paths are cached (Wagtail keeps them in the cache and on the request)."""
+    parts = page.get_url_parts(request=request)
+    return parts[2] if parts and parts[2] else ""
+
+
+def page_url(page: Page, request: HttpRequest | None = None) -> str:
+    return absolutizer(request)(page_path(page, request))
+
+
+def absolutize_html(html: str, absolute: Callable[[str], str]) -> str:
+    """Make root-relative links and image sources absolute (feed readers need them)."""
+    return ROOT_RELATIVE_RE.sub(lambda m: f'{m.group(1)}{absolute(m.group(2))}"', html)

@@ -1,0 +1,156 @@
+"""Writes: record webhook deliveries when something happens, attempt them in the worker.
+
+A delivery moves pending → sending → succeeded | retrying → sending → ... | failed.
+The publishing request only inserts delivery rows; the HTTP requests happen in the
+worker, after the commit, so a slow or dead endpoint never touches publishing.
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from masthead.news.models import ArticlePage
+
+from . import selectors, webhooks
+from .models import Webhook, WebhookAttempt, WebhookDelivery
+
+logger = logging.getLogger("masthead.distribution")
+Status = WebhookDelivery.Status
+SUBSCRIBED_EVENTS_KEY = "masthead:webhook-events"
+
+
+def subscribed_events() -> frozenset[str]:
+    """Events some active webhook wants; cached, so publishing with no webhooks costs
+    no query."""
+    events = cache.get(SUBSCRIBED_EVENTS_KEY)
+    if events is None:
+        events = frozenset(
+            event
+            for hook in Webhook.objects.filter(is_active=True).only("events")
+            for event in hook.events or []
+        )
+        cache.set(SUBSCRIBED_EVENTS_KEY, events, 3600)
+    return events
+
+
+def forget_subscribed_events() -> None:
+    cache.delete(SUBSCRIBED_EVENTS_KEY)
+
+
+def webhook_event_record(
+    *, event: str, article: ArticlePage, extra: dict[str, Any] | None = None
+) -> list[int]:
+    """One delivery per webhook that wants `event`, sent after the current transaction
+    commits (nothing is sent for a publish that is rolled back)."""
+    if event not in subscribed_events():
+        return []
+    hooks = selectors.webhooks_for(event=event)
+    if not hooks:
+        return []
+    data = {"article": webhooks.article_payload(article), **(extra or {})}
+    deliveries = []
+    for hook in hooks:
+        delivery = WebhookDelivery(
+            webhook=hook, event=event, article_id=article.pk, title=article.title[:255]
+        )
+        delivery.body = webhooks.envelope(delivery_id=delivery.uuid, event=event, data=data)
+        deliveries.append(delivery)
+    ids = [d.pk for d in WebhookDelivery.objects.bulk_create(deliveries)]
+    transaction.on_commit(partial(_enqueue, ids))
+    return ids
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from .tasks import deliver_webhook
+
+    for delivery_id in delivery_ids:
+        deliver_webhook.enqueue(delivery_id)
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "MASTHEAD_WEBHOOK_MAX_ATTEMPTS", 6))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: base, 2×base, 4×base, ... after the 1st, 2nd, 3rd attempt."""
+    base = float(getattr(settings, "MASTHEAD_WEBHOOK_RETRY_DELAY", 60))
+    return timedelta(seconds=base * 2 ** (attempts - 1))
+
+
+def webhook_deliver(*, delivery_id: int) -> str:
+    """Make one attempt at a delivery and decide what happens next; returns the status."""
+    now = timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, status__in=[Status.PENDING, Status.RETRYING]
+    ).update(status=Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
+    if not claimed:
+        return "skipped"  # delivered, given up, or being sent by another worker
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
+    hook = delivery.webhook
+    if not hook.is_active:
+        _finish(delivery, Status.FAILED, None, "The webhook was switched off.")
+        return Status.FAILED
+    result = webhooks.post(
+        url=hook.url,
+        secret=hook.secret,
+        body=delivery.body,
+        event=delivery.event,
+        delivery_id=delivery.uuid,
+    )
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        number=delivery.attempts,
+        at=now,
+        status_code=result.status_code,
+        error=result.error[:500],
+        response_excerpt=result.excerpt[:500],
+        duration_ms=result.duration_ms,
+    )
+    status = _next_status(delivery, result)
+    prune_delivery_log()
+    return status
+
+
+def _next_status(delivery: WebhookDelivery, result: webhooks.AttemptResult) -> str:
+    from .tasks import deliver_webhook
+
+    if result.ok:
+        _finish(delivery, Status.SUCCEEDED, result.status_code, "")
+        return Status.SUCCEEDED
+    backend = deliver_webhook.get_backend()
+    if not result.retryable or delivery.attempts >= max_attempts():
+        _finish(delivery, Status.FAILED, result.status_code, result.error)
+        return Status.FAILED
+    if not backend.supports_defer:
+        message = f"{result.error} (not retried: the task backend cannot schedule retries)"
+        _finish(delivery, Status.FAILED, result.status_code, message)
+        return Status.FAILED
+    run_after = timezone.now() + retry_delay(delivery.attempts)
+    _finish(delivery, Status.RETRYING, result.status_code, result.error, next_attempt_at=run_after)
+    deliver_webhook.using(run_after=run_after).enqueue(delivery.pk)
+    logger.info(
+        "Webhook delivery %s failed (%s); retry at %s", delivery.pk, result.error, run_after
+    )
+    return Status.RETRYING
+
+
+def _finish(
+    delivery: WebhookDelivery, status: str, code: int | None, error: str, next_attempt_at=None
+) -> None:
+    WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=status, response_status=code, error=error, next_attempt_at=next_attempt_at
+    )
+
+
+def prune_delivery_log() -> int:
+    days = int(getattr(settings, "MASTHEAD_WEBHOOK_LOG_DAYS", 30))
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = WebhookDelivery.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
