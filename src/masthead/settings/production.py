@@ -30,5 +30,11 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("MASTHEAD_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Preloading HSTS is a commitment for the whole domain: opt in explicitly.
+SECURE_HSTS_PRELOAD = os.environ.get("MASTHEAD_HSTS_PRELOAD", "0") == "1"
+SILENCED_SYSTEM_CHECKS = [
+    # Wagtail's live preview shows the page in a same-origin frame: SAMEORIGIN, not DENY.
+    "security.W019",
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
