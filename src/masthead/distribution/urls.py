@@ -12,7 +12,7 @@ from .feeds import ArticleFeed
 
 
 def feed_patterns(prefix: str, kind: str, slug: bool) -> list:
-    arg = "<slug:slug>/" if slug else ""
+    arg = "<str:slug>/" if slug else ""
     return [
         path(f"{prefix}{arg}{fmt}.xml", ArticleFeed(kind, fmt), name=f"{kind}-{fmt}")
         for fmt in ("rss", "atom")

@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
@@ -43,10 +43,15 @@ def search(request: HttpRequest) -> HttpResponse:
     page_obj = None
     if len(query) > MAX_QUERY_LENGTH:
         error = f"Search terms are limited to {MAX_QUERY_LENGTH} characters."
+    elif not search_terms(query).strip():
+        error = "Type a word or two: a person, a place, a topic."
     elif query:
         try:
-            page_obj = _page(request, ArticlePage.objects.live().search(search_terms(query)))
-            ids = [a.pk for a in page_obj.object_list]
+            # A savepoint, so a refused search leaves the connection usable (PostgreSQL).
+            with transaction.atomic():
+                results = ArticlePage.objects.live().search(search_terms(query))
+                page_obj = _page(request, results)
+                ids = [a.pk for a in page_obj.object_list]
         except DatabaseError:
             # The search engine could not parse the terms (stray operators, say).
             logger.info("Search query refused by the backend: %r", query)
