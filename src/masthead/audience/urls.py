@@ -1,4 +1,6 @@
 from django.urls import path
 
+from . import views
+
 app_name = "audience"
-urlpatterns: list = []
+urlpatterns = [path("_audience/view", views.record_view, name="view")]
