@@ -1,6 +1,10 @@
-"""View counts: one row per (article, day), never a row per reader."""
+"""View counts: one row per (article, day), never a row per reader. And editors' picks
+for the "Read also" list at the end of an article."""
 
 from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Orderable
 
 
 class DailyArticleViews(models.Model):
@@ -19,3 +23,23 @@ class DailyArticleViews(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} on {self.day}: {self.views}"
+
+
+class ReadAlsoPick(Orderable):
+    """An article an editor puts first in "Read also" (saved with the page's revisions)."""
+
+    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="read_also_picks")
+    article = models.ForeignKey(
+        "news.ArticlePage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="A published article; it is skipped while unpublished.",
+    )
+
+    panels = [FieldPanel("article")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Read also pick"
+
+    def __str__(self) -> str:
+        return f"Read also {self.article_id} on {self.page_id}"

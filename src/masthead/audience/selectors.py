@@ -1,18 +1,20 @@
-"""Reads of reader counts: "Most popular"."""
+"""Reads of reader counts: "Most popular" and the numbers of the audience report."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
 from masthead.news.models import ArticlePage
 
+from . import conf
 from .models import DailyArticleViews
+from .related import related_articles  # noqa: F401  (re-exported: selectors are the reads)
 
 
 def popular_window() -> timedelta:
-    return timedelta(hours=getattr(settings, "MASTHEAD_MOST_POPULAR_HOURS", 48))
+    return timedelta(hours=conf.popular_hours())
 
 
 def most_popular(
@@ -22,32 +24,53 @@ def most_popular(
 
     Each article carries `.views`. When fewer articles were read than there are
     slots, the rest are filled with the most recent articles (with `.views == 0`).
+    The ranking is cached for MASTHEAD_MOST_POPULAR_CACHE_SECONDS (one entry shared by
+    every page: the current article is left out afterwards); the cards are one query.
     """
     from masthead.news.selectors import article_cards_queryset
 
     since = since or timezone.now() - popular_window()
-    first_day = timezone.localdate(since)
-    ranked = (
-        DailyArticleViews.objects.filter(day__gte=first_day, article__live=True)
-        .exclude(article_id=exclude_id)
-        .values("article_id")
-        .annotate(total=Sum("views"))
-        .order_by("-total", "-article_id")[:limit]
-    )
-    totals = {row["article_id"]: row["total"] for row in ranked}
-    articles = list(article_cards_queryset().filter(pk__in=totals)) if totals else []
-    articles.sort(key=lambda a: (-totals[a.pk], -a.pk))
+    ranking = popular_ranking(first_day=timezone.localdate(since), size=limit + 1)
+    totals = dict([(pk, total) for pk, total in ranking if pk != exclude_id][:limit])
+    ids = list(totals)
+    if len(ids) < limit:
+        skip = {exclude_id, *ids}
+        recent = [pk for pk in recent_article_ids(size=2 * limit + 1) if pk not in skip]
+        ids += recent[: limit - len(ids)]
+    cards = {a.pk: a for a in article_cards_queryset().filter(pk__in=ids)} if ids else {}
+    articles = [cards[pk] for pk in ids if pk in cards]
     for article in articles:
-        article.views = totals[article.pk]
-    if len(articles) < limit:
-        articles += _recent(limit - len(articles), exclude_ids=[exclude_id, *totals])
+        article.views = totals.get(article.pk, 0)
     return articles
 
 
-def _recent(count: int, *, exclude_ids: list[int | None]) -> list[ArticlePage]:
+def popular_ranking(*, first_day: date, size: int) -> list[tuple[int, int]]:
+    """[(article id, views)] of live articles from `first_day` on, most viewed first."""
+    key = f"audience:popular:{first_day.isoformat()}:{size}"
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = rank_articles(first_day=first_day, size=size)
+        cache.set(key, ranking, conf.popular_cache_seconds())
+    return ranking
+
+
+def rank_articles(*, first_day: date, size: int) -> list[tuple[int, int]]:
+    """The uncached ranking query: one GROUP BY over the window's rows (index on day)."""
+    rows = (
+        DailyArticleViews.objects.filter(day__gte=first_day, article__live=True)
+        .values("article_id")
+        .annotate(total=Sum("views"))
+        .order_by("-total", "-article_id")[:size]
+    )
+    return [(row["article_id"], row["total"]) for row in rows]
+
+
+def recent_article_ids(*, size: int) -> list[int]:
     from masthead.news.selectors import article_cards_queryset
 
-    recent = list(article_cards_queryset().exclude(pk__in=[i for i in exclude_ids if i])[:count])
-    for article in recent:
-        article.views = 0
-    return recent
+    key = f"audience:recent:{size}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(article_cards_queryset().values_list("pk", flat=True)[:size])
+        cache.set(key, ids, conf.popular_cache_seconds())
+    return ids
