@@ -4,11 +4,13 @@ READ_ALSO_HEADING = "Read also: editors' picks"
 
 
 def add_editor_panels() -> None:
-    """Put the editors' "Read also" picks on the article editor's Promote tab. The page
-    model belongs to the news app; the panel belongs here."""
+    """Put the editors' "Read also" picks and the 7-day views on the article editor's
+    Promote tab. The page model belongs to the news app; the panels belong here."""
     from wagtail.admin.panels import InlinePanel
 
     from masthead.news.models import ArticlePage
+
+    from .panels import ArticleViewsPanel
 
     if any(getattr(p, "heading", "") == READ_ALSO_HEADING for p in ArticlePage.promote_panels):
         return
@@ -22,6 +24,7 @@ def add_editor_panels() -> None:
             "article; suggestions from shared topics and the section fill the rest.",
             max_num=6,
         ),
+        ArticleViewsPanel(heading="Readers"),
     ]
     ArticlePage.get_edit_handler.cache_clear()  # built lazily; drop any earlier build
 

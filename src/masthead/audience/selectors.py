@@ -4,9 +4,10 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
-from masthead.news.models import ArticlePage
+from masthead.news.models import ArticlePage, SectionPage
 
 from . import conf
 from .models import DailyArticleViews
@@ -74,3 +75,83 @@ def recent_article_ids(*, size: int) -> list[int]:
         ids = list(article_cards_queryset().values_list("pk", flat=True)[:size])
         cache.set(key, ids, conf.popular_cache_seconds())
     return ids
+
+
+# --- the audience report ---------------------------------------------------------------
+
+
+def report_days(*, days: int, today: date | None = None) -> tuple[date, date]:
+    """The first and last day of a window of `days` days ending today (inclusive)."""
+    last = today or timezone.localdate()
+    return last - timedelta(days=days - 1), last
+
+
+def _window(first_day: date, last_day: date):
+    return DailyArticleViews.objects.filter(day__gte=first_day, day__lte=last_day)
+
+
+def _section_titles() -> tuple[int, dict[str, str]]:
+    sections = list(SectionPage.objects.order_by("path").values_list("path", "title"))
+    prefix = len(sections[0][0]) if sections else 0
+    return prefix, dict(sections)
+
+
+def top_articles(*, first_day: date, last_day: date, limit: int | None = 50) -> list[dict]:
+    """The most viewed articles (published or not today): id, title, section, views.
+
+    `limit=None` gives every article viewed in the window.
+    """
+    prefix, sections = _section_titles()
+    rows = (
+        _window(first_day, last_day)
+        .values("article_id", "article__title", "article__path", "article__live")
+        .annotate(views=Sum("views"))
+        .order_by("-views", "-article_id")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        {
+            "article_id": row["article_id"],
+            "title": row["article__title"],
+            "live": row["article__live"],
+            "section": sections.get(row["article__path"][:prefix], "—"),
+            "views": row["views"],
+        }
+        for row in rows
+    ]
+
+
+def daily_totals(*, first_day: date, last_day: date) -> list[tuple[date, int]]:
+    """Views per day over the window, days without views included (as 0)."""
+    totals = dict(
+        _window(first_day, last_day).values_list("day").annotate(total=Sum("views")).order_by()
+    )
+    days = (last_day - first_day).days + 1
+    return [(d, totals.get(d, 0)) for d in (first_day + timedelta(n) for n in range(days))]
+
+
+def section_totals(*, first_day: date, last_day: date) -> list[tuple[str, int]]:
+    """Views per section over the window, most viewed first."""
+    prefix, sections = _section_titles()
+    if not prefix:
+        return []
+    rows = (
+        _window(first_day, last_day)
+        .annotate(section_path=Substr("article__path", 1, prefix))
+        .values("section_path")
+        .annotate(total=Sum("views"))
+        .order_by("-total")
+    )
+    return [(sections.get(r["section_path"], "—"), r["total"]) for r in rows]
+
+
+def article_daily_views(
+    *, article_id: int, days: int = 7, today: date | None = None
+) -> list[tuple[date, int]]:
+    """One article's views per day over the last `days` days (today included)."""
+    first_day, last_day = report_days(days=days, today=today)
+    counts = dict(
+        _window(first_day, last_day).filter(article_id=article_id).values_list("day", "views")
+    )
+    return [(d, counts.get(d, 0)) for d in (first_day + timedelta(n) for n in range(days))]
