@@ -196,3 +196,37 @@ def test_podcast_feed_parses_and_enclosure_length_is_the_file_size(client, artic
     assert enclosure.type == "audio/mpeg"
     assert int(enclosure.length) == default_storage.size(narration.audio.name)
     assert entry.itunes_duration.count(":") == 2
+
+
+def test_the_narrations_listing_filters_by_status_for_editors(client, article, django_user_model):
+    from django.contrib.auth.models import Group
+
+    generate(article)
+    editor = django_user_model.objects.create_user("ed", password="pw")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    ready = client.get("/admin/narrations/?status=ready").content.decode()
+    assert "Bridge reopens" in ready and "Ready (1)" in ready
+    failed = client.get("/admin/narrations/?status=failed").content.decode()
+    assert "Bridge reopens" not in failed
+
+
+def test_regenerate_asks_first_then_queues_and_refuses_users_who_cannot_edit(
+    client, article, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    generate(article)
+    url = f"/admin/narrations/{article.pk}/regenerate/"
+    reporter = django_user_model.objects.create_user("rep", password="pw")
+    client.force_login(reporter)  # no admin access and no edit permission here
+    assert client.post(url).status_code in (302, 403)
+    assert Narration.objects.get(article=article).status == Narration.Status.READY
+    editor = django_user_model.objects.create_user("ed", password="pw")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    assert "Yes, regenerate" in client.get(url).content.decode()
+    with override_settings(TASKS=DUMMY_TASKS):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert Narration.objects.get(article=article).status == Narration.Status.QUEUED

@@ -28,6 +28,8 @@ def narration_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": [(value, label, counts[value]) for value, label in Narration.Status.choices],
         "total": sum(counts.values()),
+        "page_title": "Narrations",
+        "header_icon": "media",
     }
     return TemplateResponse(request, "narration/admin/list.html", context)
 
@@ -42,6 +44,8 @@ def narration_regenerate(request: HttpRequest, page_id: int) -> HttpResponse:
         context = {
             "article": article,
             "narration": Narration.objects.filter(article=article).first(),
+            "page_title": "Regenerate narration",
+            "header_icon": "media",
         }
         return TemplateResponse(request, "narration/admin/regenerate.html", context)
     if not article.live:
