@@ -157,3 +157,8 @@ def test_api_listing_query_counts_do_not_grow_with_the_number_of_items(
     for n in range(5):
         make_article(title=f"Extra {n}", authors=team, tags=["City Hall", f"extra-{n}"])
     assert _queries(client, url) == few
+
+
+def test_articles_can_be_searched_within_a_filter(client, newsroom):
+    assert titles(get(client, "/api/v2/articles/?search=bridge")) == ["Tarn bridge reopens"]
+    assert titles(get(client, "/api/v2/articles/?search=bridge&section=business")) == []

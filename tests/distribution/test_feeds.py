@@ -267,3 +267,14 @@ def images_factory(db):
         return get_image_model().objects.create(title=f"Extra {n}", file=file)
 
     return make
+
+
+def test_with_the_page_cache_on_a_new_article_reaches_the_feed_at_once(
+    client, settings, newsroom, make_article, django_capture_on_commit_callbacks
+):
+    settings.MASTHEAD_PAGE_CACHE_ENABLED = True
+    settings.MASTHEAD_NARRATION_ENABLED = False
+    assert "Just published" not in titles(read(client, FEEDS["home"][0]))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(title="Just published")
+    assert titles(read(client, FEEDS["home"][0]))[0] == "Just published"

@@ -111,13 +111,18 @@ def test_a_section_is_as_fresh_as_its_latest_article(client, newsroom):
 def test_long_sitemaps_are_split_into_pages_listed_in_the_index(client, settings, newsroom):
     settings.MASTHEAD_SITEMAP_LIMIT = 3
     urls = sitemap_urls(client)
-    assert f"{HOST}/sitemap-articles.xml" in urls
-    assert f"{HOST}/sitemap-articles.xml?p=2" in urls
+    # Pages are paths, not ?p=2: the page cache and CDNs key on the path.
+    assert [u for u in urls if "articles" in u] == [
+        f"{HOST}/sitemap-articles.xml",
+        f"{HOST}/sitemap-articles-2.xml",
+    ]
     first = fetch(client, "/sitemap-articles.xml")
-    second = fetch(client, "/sitemap-articles.xml?p=2")
+    second = fetch(client, "/sitemap-articles-2.xml")
     assert_valid(second, "all.xsd")
     assert len(locs(first)) == 3 and len(locs(second)) == 1
-    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
+    assert set(locs(first)).isdisjoint(locs(second))
+    for missing in ("/sitemap-articles-3.xml", "/sitemap-articles-1.xml", "/sitemap-nothing.xml"):
+        assert client.get(missing).status_code == 404, missing
 
 
 def test_the_news_sitemap_lists_the_last_two_days_with_google_news_tags(client, newsroom):
@@ -187,3 +192,18 @@ def test_an_unpublished_article_leaves_the_sitemaps(client, newsroom):
     everything = etree.tostring(fetch(client, "/sitemap-articles.xml")).decode()
     everything += etree.tostring(fetch(client, "/news-sitemap.xml")).decode()
     assert newsroom.market.url not in everything
+
+
+def test_with_the_page_cache_on_sitemap_pages_stay_apart_and_publishing_refreshes_them(
+    client, settings, newsroom, make_article, django_capture_on_commit_callbacks
+):
+    settings.MASTHEAD_PAGE_CACHE_ENABLED = True
+    settings.MASTHEAD_NARRATION_ENABLED = False  # publishing would narrate with the real voice
+    settings.MASTHEAD_SITEMAP_LIMIT = 3
+    first = locs(fetch(client, "/sitemap-articles.xml"))
+    second = locs(fetch(client, "/sitemap-articles-2.xml"))
+    assert set(first).isdisjoint(second)
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = make_article(title="Just published")
+    assert HOST + fresh.url in locs(fetch(client, "/sitemap-articles-2.xml"))
+    assert HOST + fresh.url in locs(fetch(client, "/news-sitemap.xml"))

@@ -25,6 +25,7 @@ distribution_patterns = [
     *feed_patterns("feeds/tags/", "tag", slug=True),
     *feed_patterns("feeds/authors/", "author", slug=True),
     path("sitemap.xml", views.sitemap_index, name="sitemap-index"),
+    path("sitemap-<slug:section>-<int:page>.xml", views.sitemap_page, name="sitemap-page"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),

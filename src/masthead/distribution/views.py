@@ -1,37 +1,72 @@
 """Sitemap index, paged sitemaps, the Google News sitemap and robots.txt."""
 
-from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpRequest, HttpResponse
+from django.contrib.sitemaps.views import x_robots_tag
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .sitemaps import SITEMAPS, news_entries, news_publication
 
-# Crawlers come back often; five minutes of staleness costs nothing and saves work.
-MAX_AGE = 300
+# Caching is the page cache's (core/page_cache.py): it serves these to crawlers and
+# readers, and forgets them on every publish.
 ROBOTS_DISALLOW = ("/admin/", "/search/")
 
 
 @require_GET
-@cache_control(public=True, max_age=MAX_AGE)
+@x_robots_tag
 def sitemap_index(request: HttpRequest) -> HttpResponse:
-    # A sitemap must list at least one URL: empty ones (no authors yet) are left out.
-    sitemaps = {name: cls for name, cls in SITEMAPS.items() if cls().paginator.count}
-    return sitemap_views.index(request, sitemaps, sitemap_url_name="distribution:sitemap-section")
-
-
-@require_GET
-@cache_control(public=True, max_age=MAX_AGE)
-def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
-    return sitemap_views.sitemap(
-        request, SITEMAPS, section=section, template_name="distribution/sitemap.xml"
+    """Every page of every sitemap. Empty sitemaps are left out (a sitemap must list at
+    least one URL); pages are paths, not ?p=N, so every cache keys them apart."""
+    entries = []
+    for name, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        paginator = sitemap.paginator  # a new paginator (and count) at each access
+        pages = paginator.num_pages if paginator.count else 0
+        lastmod = sitemap.get_latest_lastmod() if pages else None
+        for number in range(1, pages + 1):
+            path = sitemap_path(name, number)
+            entries.append({"location": request.build_absolute_uri(path), "lastmod": lastmod})
+    return TemplateResponse(
+        request,
+        "distribution/sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
     )
 
 
+def sitemap_path(name: str, number: int) -> str:
+    if number == 1:
+        return reverse("distribution:sitemap-section", args=[name])
+    return reverse("distribution:sitemap-page", args=[name, number])
+
+
 @require_GET
-@cache_control(public=True, max_age=MAX_AGE)
+@x_robots_tag
+def sitemap_section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
+    sitemap_class = SITEMAPS.get(section)
+    if sitemap_class is None or page < 1:
+        raise Http404(f"No sitemap {section!r}")
+    try:
+        urls = sitemap_class().get_urls(
+            page=page, site=get_current_site(request), protocol=request.scheme
+        )
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404(f"No page {page} of sitemap {section!r}") from exc
+    return TemplateResponse(
+        request, "distribution/sitemap.xml", {"urlset": urls}, content_type="application/xml"
+    )
+
+
+def sitemap_page(request: HttpRequest, section: str, page: int) -> HttpResponse:
+    if page < 2:
+        raise Http404("The first page has no number")
+    return sitemap_section(request, section, page)
+
+
+@require_GET
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     context = {
         "publication": news_publication(),
@@ -43,7 +78,6 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=MAX_AGE)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
     for name in ("distribution:sitemap-index", "distribution:news-sitemap"):
