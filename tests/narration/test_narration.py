@@ -230,3 +230,17 @@ def test_regenerate_asks_first_then_queues_and_refuses_users_who_cannot_edit(
         response = client.post(url)
     assert response.status_code == 302
     assert Narration.objects.get(article=article).status == Narration.Status.QUEUED
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_lexicon_change_requeues_only_the_narrations_it_affects(make_article):
+    from masthead.narration.tasks import refresh_narrations
+
+    tarn = make_article(title="The Tarn rises", slug="tarn")
+    other = make_article(title="Schools reopen", slug="schools")
+    generate(tarn)
+    generate(other)
+    PronunciationEntry.objects.create(phrase="Tarn", spoken="Tahrn")
+    assert refresh_narrations.call() == 1
+    assert Narration.objects.get(article=tarn).status == Narration.Status.QUEUED
+    assert Narration.objects.get(article=other).status == Narration.Status.READY

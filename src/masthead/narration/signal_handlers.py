@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -30,6 +31,11 @@ def lexicon_changed(sender, instance=None, raw: bool = False, **kwargs) -> None:
     if raw:
         return
     cache.delete(LEXICON_CACHE_KEY)
+    if getattr(settings, "MASTHEAD_NARRATION_REGENERATE_ON_LEXICON_CHANGE", True):
+        from .tasks import refresh_narrations
+
+        # Only narrations whose spoken text the change alters are queued again.
+        transaction.on_commit(refresh_narrations.enqueue)
 
 
 def register() -> None:

@@ -38,3 +38,14 @@ def _retry_later(article_id: int, text_hash: str) -> None:
     Narration.objects.filter(pk=narration.pk).update(status=Narration.Status.QUEUED)
     generate_narration.using(run_after=timezone.now() + delay).enqueue(article_id, text_hash)
     logger.info("Narration of %s will be retried in %s", article_id, delay)
+
+
+@task()
+def refresh_narrations() -> int:
+    """After a lexicon change: queue the narrations whose spoken text it changes."""
+    from masthead.news.models import ArticlePage
+
+    from . import services
+
+    ids = ArticlePage.objects.live().filter(narrate=True).values_list("pk", flat=True)
+    return sum(1 for pk in ids.iterator() if services.narration_request(article_id=pk))
