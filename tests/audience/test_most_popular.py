@@ -148,3 +148,17 @@ def test_the_article_page_lists_the_most_read_articles_but_not_itself(client, fi
         "Story 3",
         "Story 4",
     ]
+
+
+def test_many_unpublished_favourites_do_not_shorten_the_list(make_article):
+    unpublished = [make_article(title=f"Pulled {n}") for n in range(25)]
+    kept = [make_article(title=f"Kept {n}") for n in range(3)]
+    for n, article in enumerate(unpublished):
+        views(article, 1000 - n)
+    for n, article in enumerate(kept):
+        views(article, 10 - n)
+    for article in unpublished:
+        article.unpublish()
+    ranked = most_popular(limit=3)
+    assert titles(ranked) == ["Kept 0", "Kept 1", "Kept 2"]
+    assert [a.views for a in ranked] == [10, 9, 8]

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
+from wagtail.models import Page
 
 from masthead.news.models import ArticlePage, SectionPage
 
@@ -46,24 +47,40 @@ def most_popular(
 
 
 def popular_ranking(*, first_day: date, size: int) -> list[tuple[int, int]]:
-    """[(article id, views)] of live articles from `first_day` on, most viewed first."""
-    key = f"audience:popular:{first_day.isoformat()}:{size}"
+    """[(article id, views)] of live articles from `first_day` to today, most viewed first."""
+    today = timezone.localdate()
+    key = f"audience:popular:{first_day.isoformat()}:{today.isoformat()}:{size}"
     ranking = cache.get(key)
     if ranking is None:
-        ranking = rank_articles(first_day=first_day, size=size)
+        ranking = rank_articles(first_day=first_day, last_day=today, size=size)
         cache.set(key, ranking, conf.popular_cache_seconds())
     return ranking
 
 
-def rank_articles(*, first_day: date, size: int) -> list[tuple[int, int]]:
-    """The uncached ranking query: one GROUP BY over the window's rows (index on day)."""
-    rows = (
-        DailyArticleViews.objects.filter(day__gte=first_day, article__live=True)
+def rank_articles(*, first_day: date, last_day: date, size: int) -> list[tuple[int, int]]:
+    """The uncached ranking: [(article id, views)] of the `size` most read live articles.
+
+    Two cheap steps instead of one join: sum the window's rows from the covering
+    (day, article, views) index alone and keep the top few, then look up which of those
+    few are live. Joining every row of the window to the page table first cost 5-10x
+    more at 100,000 articles (bench/most_popular.py). Both day bounds matter: with only
+    `day >= x` SQLite's planner guesses a quarter of the table and walks it by article.
+    """
+    totals = (
+        DailyArticleViews.objects.filter(day__gte=first_day, day__lte=last_day)
         .values("article_id")
         .annotate(total=Sum("views"))
-        .order_by("-total", "-article_id")[:size]
+        .order_by("-total", "-article_id")
     )
-    return [(row["article_id"], row["total"]) for row in rows]
+    fetch = max(4 * size, 20)
+    while True:
+        top = [(row["article_id"], row["total"]) for row in totals[:fetch]]
+        ids = [pk for pk, _ in top]
+        live = set(Page.objects.filter(pk__in=ids, live=True).values_list("pk", flat=True))
+        ranked = [(pk, total) for pk, total in top if pk in live][:size]
+        if len(ranked) == size or len(top) < fetch:
+            return ranked
+        fetch *= 4  # many of the most read were unpublished: look further down
 
 
 def recent_article_ids(*, size: int) -> list[int]:
