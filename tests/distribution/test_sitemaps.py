@@ -207,3 +207,15 @@ def test_with_the_page_cache_on_sitemap_pages_stay_apart_and_publishing_refreshe
         fresh = make_article(title="Just published")
     assert HOST + fresh.url in locs(fetch(client, "/sitemap-articles-2.xml"))
     assert HOST + fresh.url in locs(fetch(client, "/news-sitemap.xml"))
+
+
+def test_the_fast_url_rule_of_long_sitemaps_agrees_with_wagtail(newsroom):
+    from wagtail.models import Page
+
+    from masthead.distribution.links import UrlPathResolver
+
+    resolve = UrlPathResolver()
+    pages = Page.objects.filter(depth__gte=2)
+    assert len(pages) > 8
+    for page in pages:
+        assert resolve(page.url_path) == page.get_url_parts()[2], page.url_path

@@ -139,7 +139,7 @@ class HeroImageField(WholeObjectField):
 
 class BodyHtmlField(WholeObjectField):
     def to_representation(self, article: ArticlePage) -> str:
-        return bodies_html([article], _absolute(self.context))[article.pk]
+        return bodies_html([article], self.context["request"])[article.pk]
 
 
 class SummaryField(WholeObjectField):

@@ -9,6 +9,7 @@ as a feed of 5.
 
 from collections.abc import Callable, Iterable
 
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
@@ -23,8 +24,9 @@ SEPARATOR = "\x00masthead-fragment\x00"
 NOTE_LABELS = {"verification": "Verification", "update": "Update"}
 
 
-def bodies_html(articles: Iterable[ArticlePage], absolute: Callable[[str], str]) -> dict[int, str]:
+def bodies_html(articles: Iterable[ArticlePage], request: HttpRequest) -> dict[int, str]:
     """{article id: body HTML} for all the articles, in a constant number of queries."""
+    absolute = request.build_absolute_uri
     articles = list(articles)
     stream_block = ArticlePage._meta.get_field("body").stream_block
     streams = stream_block.bulk_to_python([list(a.body.raw_data) for a in articles])
@@ -38,7 +40,7 @@ def bodies_html(articles: Iterable[ArticlePage], absolute: Callable[[str], str])
     )
     html = {}
     for article, stream in zip(articles, streams, strict=True):
-        parts = [_render(block, rich, absolute) for block in stream]
+        parts = [_render(block, rich, request) for block in stream]
         html[article.pk] = absolutize_html("\n".join(p for p in parts if p), absolute)
     return html
 
@@ -53,8 +55,9 @@ def _expand_all(values: list) -> dict[int, str]:
     }
 
 
-def _render(block, rich: dict[int, str], absolute: Callable[[str], str]) -> str:
+def _render(block, rich: dict[int, str], request: HttpRequest) -> str:
     kind, value = block.block_type, block.value
+    absolute = request.build_absolute_uri
     if kind == "paragraph":
         return rich[id(value)]
     if kind == "heading":
@@ -74,7 +77,7 @@ def _render(block, rich: dict[int, str], absolute: Callable[[str], str]) -> str:
             "<aside><p><strong>{}</strong></p>{}</aside>", label, _safe(rich[id(value["text"])])
         )
     if kind == "related":
-        return _related(value["article"], absolute)
+        return _related(value["article"], request)
     if kind == "embed":
         return _safe(sanitise_embed(value["html"]))
     if kind == "list":
@@ -104,9 +107,8 @@ def _image(value, absolute: Callable[[str], str]) -> str:
     )
 
 
-def _related(article, absolute: Callable[[str], str]) -> str:
+def _related(article, request: HttpRequest) -> str:
     if article is None or not article.live:
         return ""
-    return format_html(
-        '<p>Read also: <a href="{}">{}</a></p>', absolute(page_path(article)), article.title
-    )
+    url = request.build_absolute_uri(page_path(article, request))
+    return format_html('<p>Read also: <a href="{}">{}</a></p>', url, article.title)

@@ -176,8 +176,7 @@ class ArticleFeed(Feed):
             author=scope.obj if scope.kind == "author" else None,
             with_body=full,
         )
-        absolute = scope.request.build_absolute_uri
-        bodies = bodies_html(articles, absolute) if full else {}
+        bodies = bodies_html(articles, scope.request) if full else {}
         for article in articles:
             prepare_item(article, scope.request, bodies.get(article.pk))
         return articles

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest
-from wagtail.models import Page
+from django.urls import NoReverseMatch, reverse
+from wagtail.coreutils import WAGTAIL_APPEND_SLASH
+from wagtail.models import Page, Site
 
 ROOT_RELATIVE_RE = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
 
@@ -40,3 +42,23 @@ def page_url(page: Page, request: HttpRequest | None = None) -> str:
 def absolutize_html(html: str, absolute: Callable[[str], str]) -> str:
     """Make root-relative links and image sources absolute (feed readers need them)."""
     return ROOT_RELATIVE_RE.sub(lambda m: f'{m.group(1)}{absolute(m.group(2))}"', html)
+
+
+class UrlPathResolver:
+    """Site paths of pages from their `url_path` alone, by Page.get_url_parts' rule (the
+    first site root the page is under, then the `wagtail_serve` URL of the rest), for
+    sitemaps of tens of thousands of pages where making a Page object for each would
+    dominate. Masthead runs without Wagtail's i18n, which that rule would also consult."""
+
+    def __init__(self) -> None:
+        self.roots = [root.root_path for root in Site.get_site_root_paths()]
+
+    def __call__(self, url_path: str) -> str:
+        for root in self.roots:
+            if url_path.startswith(root):
+                try:
+                    path = reverse("wagtail_serve", args=(url_path[len(root) :],))
+                except NoReverseMatch:
+                    return ""
+                return path if WAGTAIL_APPEND_SLASH or path == "/" else path.rstrip("/")
+        return ""

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .sitemaps import SITEMAPS, news_entries, news_publication
+from .sitemaps import SITEMAPS, news_entries, news_publication, write_urlset
 
 # Caching is the page cache's (core/page_cache.py): it serves these to crawlers and
 # readers, and forgets them on every publish.
@@ -49,15 +49,13 @@ def sitemap_section(request: HttpRequest, section: str, page: int = 1) -> HttpRe
     sitemap_class = SITEMAPS.get(section)
     if sitemap_class is None or page < 1:
         raise Http404(f"No sitemap {section!r}")
+    sitemap = sitemap_class()
+    sitemap.request = request
     try:
-        urls = sitemap_class().get_urls(
-            page=page, site=get_current_site(request), protocol=request.scheme
-        )
+        urls = sitemap.get_urls(page=page, site=get_current_site(request), protocol=request.scheme)
     except (EmptyPage, PageNotAnInteger) as exc:
         raise Http404(f"No page {page} of sitemap {section!r}") from exc
-    return TemplateResponse(
-        request, "distribution/sitemap.xml", {"urlset": urls}, content_type="application/xml"
-    )
+    return HttpResponse(write_urlset(urls), content_type="application/xml")
 
 
 def sitemap_page(request: HttpRequest, section: str, page: int) -> HttpResponse:
@@ -70,7 +68,7 @@ def sitemap_page(request: HttpRequest, section: str, page: int) -> HttpResponse:
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     context = {
         "publication": news_publication(),
-        "entries": news_entries(request.build_absolute_uri),
+        "entries": news_entries(request),
     }
     return TemplateResponse(
         request, "distribution/news_sitemap.xml", context, content_type="application/xml"
