@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "masthead"
 DOCS = "\n".join(p.read_text() for p in sorted((ROOT / "docs").glob("*.md")))
-SETTING_RE = re.compile(r"MASTHEAD_[A-Z0-9_]*[A-Z0-9]")
+SETTING_RE = re.compile(r"MASTHEAD_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_{])")
 
 
 def code_settings() -> set[str]:
