@@ -221,6 +221,7 @@ def test_publishing_never_waits_for_the_endpoint(
         make_article(title="Fast publish")
     assert receiver.requests == []
     assert [list(r.args) for r in pending_tasks()] == [[WebhookDelivery.objects.get().pk]]
+    assert pending_tasks()[0].task.priority > 0  # ahead of narrations in the queue
     assert WebhookDelivery.objects.get().status == Status.PENDING
 
 

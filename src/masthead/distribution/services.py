@@ -67,11 +67,23 @@ def webhook_event_record(
     return ids
 
 
-def _enqueue(delivery_ids: list[int]) -> None:
+# Deliveries take seconds at most; narrations take minutes. Ahead of them in the queue,
+# a delivery is not stuck behind a batch of narrations.
+DELIVERY_PRIORITY = 50
+
+
+def delivery_task(**options):
     from .tasks import deliver_webhook
 
+    if deliver_webhook.get_backend().supports_priority:
+        options["priority"] = DELIVERY_PRIORITY
+    return deliver_webhook.using(**options)
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    task = delivery_task()
     for delivery_id in delivery_ids:
-        deliver_webhook.enqueue(delivery_id)
+        task.enqueue(delivery_id)
 
 
 def max_attempts() -> int:
@@ -119,22 +131,20 @@ def webhook_deliver(*, delivery_id: int) -> str:
 
 
 def _next_status(delivery: WebhookDelivery, result: webhooks.AttemptResult) -> str:
-    from .tasks import deliver_webhook
-
     if result.ok:
         _finish(delivery, Status.SUCCEEDED, result.status_code, "")
         return Status.SUCCEEDED
-    backend = deliver_webhook.get_backend()
+    task = delivery_task()
     if not result.retryable or delivery.attempts >= max_attempts():
         _finish(delivery, Status.FAILED, result.status_code, result.error)
         return Status.FAILED
-    if not backend.supports_defer:
+    if not task.get_backend().supports_defer:
         message = f"{result.error} (not retried: the task backend cannot schedule retries)"
         _finish(delivery, Status.FAILED, result.status_code, message)
         return Status.FAILED
     run_after = timezone.now() + retry_delay(delivery.attempts)
     _finish(delivery, Status.RETRYING, result.status_code, result.error, next_attempt_at=run_after)
-    deliver_webhook.using(run_after=run_after).enqueue(delivery.pk)
+    delivery_task(run_after=run_after).enqueue(delivery.pk)
     logger.info(
         "Webhook delivery %s failed (%s); retry at %s", delivery.pk, result.error, run_after
     )

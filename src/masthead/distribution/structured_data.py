@@ -89,6 +89,7 @@ def news_article(
         "inLanguage": settings.LANGUAGE_CODE,
         "isAccessibleForFree": True,
     }
+    data = {key: value for key, value in data.items() if value is not None}  # a preview
     if article.hero_image is not None:
         found = images.renditions(article.hero_image, *images.STRUCTURED_DATA)
         data["image"] = [images.sized(found[s], absolute).as_image_object() for s in found]
