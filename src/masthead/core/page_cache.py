@@ -119,5 +119,5 @@ class PageCacheMiddleware:
             "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
             "headers": {h: response[h] for h in STORED_HEADERS if h in response},
         }
-        cache.set(key, entry, _setting("SECONDS", 300))
+        cache.set(key, entry, _setting("SECONDS", 240))
         return _respond(request, entry, "MISS")
