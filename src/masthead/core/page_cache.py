@@ -61,7 +61,7 @@ def invalidate_all() -> None:
 def cache_key(request: HttpRequest, generation: int) -> str:
     params = _setting("QUERY_PARAMS", ("page", "q"))
     query = "&".join(f"{k}={request.GET.get(k)}" for k in sorted(params) if k in request.GET)
-    raw = f"{request.get_host()}{request.path}?{query}"
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return f"masthead:page:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
