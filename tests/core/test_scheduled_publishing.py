@@ -12,6 +12,9 @@ from wagtail.models import Revision
 from masthead.news.models import ArticlePage
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The worker closes and reopens database connections between runs, as it does in
+# production: that needs real transactions (autocommit), not a test wrapped in one.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
