@@ -9,18 +9,28 @@ one cache lookup per hit most of the time, and a publish is visible within a sec
 Never cached: signed-in users (any session cookie), non-GET/HEAD requests, excluded
 paths (admin, media, static, ...), responses that set cookies, are private, or are not
 200. Only known query parameters (e.g. ?page=2) are part of the key; others are ignored.
+
+Two layers. `PageCacheMiddleware` keeps entries in the shared cache (file or Redis) so
+every process and server benefits from one render. `PageCacheApp` wraps the WSGI
+application (masthead/wsgi.py) and keeps, per process, a copy of the complete responses
+that left Django through the page cache: a repeat hit is answered before Django is
+entered at all. Local copies belong to one generation (a publish makes them unreachable
+at the next generation check) and live at most MASTHEAD_PAGE_CACHE_LOCAL_SECONDS.
 """
 
 import hashlib
+import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
 GENERATION_KEY = "masthead:pagecache:generation"
-STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
+STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag", "X-Frame-Options")
 
 
 def _setting(name: str, default):
@@ -65,14 +75,17 @@ def cache_key(request: HttpRequest, generation: int) -> str:
     return f"masthead:page:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
+def _excluded() -> tuple[str, ...]:
+    return tuple(_setting("EXCLUDE", ("/admin/", "/django-admin/", "/media/", "/static/",
+                                      "/documents/", "/_audience/", "/api/")))  # fmt: skip
+
+
 def cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD") or not _setting("ENABLED", True):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # signed-in staff (or a past session): always fresh, never cached
-    excluded = _setting("EXCLUDE", ("/admin/", "/django-admin/", "/media/", "/static/",
-                                     "/documents/", "/_audience/", "/api/"))  # fmt: skip
-    return not request.path.startswith(tuple(excluded))
+    return not request.path.startswith(_excluded())
 
 
 def cacheable_response(response: HttpResponse) -> bool:
@@ -121,3 +134,103 @@ class PageCacheMiddleware:
         }
         cache.set(key, entry, _setting("SECONDS", 240))
         return _respond(request, entry, "MISS")
+
+
+class LocalStore:
+    """Complete responses of one generation, kept in this process (bounded in bytes)."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[str, tuple] = OrderedDict()
+        self.generation: int | None = None
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str, generation: int) -> tuple | None:
+        if generation != self.generation:
+            with self.lock:
+                self.entries.clear()
+                self.size, self.generation = 0, generation
+            return None
+        entry = self.entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry
+
+    def put(self, key: str, generation: int, entry: tuple, max_bytes: int) -> None:
+        if generation != self.generation or len(entry[4]) > max_bytes // 4:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            self.size += len(entry[4]) - (len(old[4]) if old else 0)
+            self.entries[key] = entry
+            while self.size > max_bytes and self.entries:
+                self.size -= len(self.entries.popitem(last=False)[1][4])
+
+
+class PageCacheApp:
+    """WSGI wrapper: answers repeat anonymous page hits from this process's memory.
+
+    Only responses that Django's page cache served or stored (they carry X-Cache) are
+    kept, with every header Django's middleware gave them, so a local hit is byte-for-byte
+    the response Django would give, only cheaper. Everything else passes through.
+    """
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self.store = LocalStore()
+
+    def key(self, environ: dict) -> str | None:
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not _setting("ENABLED", True):
+            return None
+        if f"{settings.SESSION_COOKIE_NAME}=" in environ.get("HTTP_COOKIE", ""):
+            return None
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        if path.startswith(_excluded()):
+            return None
+        query = environ.get("QUERY_STRING", "")
+        if query:
+            params = _setting("QUERY_PARAMS", ("page", "q"))
+            query = "&".join(sorted(f"{k}={v}" for k, v in parse_qsl(query) if k in params))
+        scheme = environ.get("wsgi.url_scheme", "http")
+        proxy = settings.SECURE_PROXY_SSL_HEADER
+        if proxy and environ.get(proxy[0]) == proxy[1]:
+            scheme = "https"
+        return f"{scheme}://{environ.get('HTTP_HOST', '')}{path}?{query}"
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        key = self.key(environ)
+        if key is None:
+            return self.app(environ, start_response)
+        generation = _generation.get(page_cache())
+        entry = self.store.get(key, generation)
+        if entry is not None:
+            _, status, headers, etag, body = entry
+            if environ.get("HTTP_IF_NONE_MATCH") == etag:
+                start_response("304 Not Modified", headers[-3:])
+                return []
+            start_response(status, headers)
+            return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        captured: list = []
+
+        def capture(status: str, headers: list, exc_info=None):
+            captured[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, capture)
+        if environ["REQUEST_METHOD"] != "GET" or not captured or captured[0][:3] != "200":
+            return result
+        headers = dict(captured[1])
+        if "X-Cache" not in headers or "ETag" not in headers or "Set-Cookie" in headers:
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        kept = [(k, v) for k, v in captured[1] if k not in ("X-Cache", "ETag", "Cache-Control")]
+        kept += [("X-Cache", "HIT"), ("ETag", headers["ETag"]),
+                 ("Cache-Control", headers.get("Cache-Control", ""))]  # fmt: skip
+        expires = time.monotonic() + _setting("LOCAL_SECONDS", 10)
+        entry = (expires, captured[0], kept, headers["ETag"], body)
+        self.store.put(key, generation, entry, _setting("LOCAL_MAX_BYTES", 32 * 1024 * 1024))
+        return [body]

@@ -4,8 +4,8 @@ import json
 import logging
 import time
 from functools import partial
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from masthead.news.models import ArticlePage
 
-from .audio import encode_mp3, silence
 from .engines import Engine, get_engine
 from .models import Narration
 from .script import Script, build_script
+
+if TYPE_CHECKING:  # numpy and the MP3 encoder load only where audio is made
+    import numpy as np
 
 logger = logging.getLogger("masthead.narration")
 Status = Narration.Status
@@ -88,8 +90,12 @@ def _set_progress(narration_id: int, progress: float) -> None:
     Narration.objects.filter(pk=narration_id).update(progress=progress)
 
 
-def synthesise(script: Script, engine: Engine, on_progress) -> tuple[np.ndarray, dict]:
+def synthesise(script: Script, engine: Engine, on_progress) -> tuple["np.ndarray", dict]:
     """Speak every chunk; returns the samples and the timings document."""
+    import numpy as np
+
+    from .audio import silence
+
     rate, pieces, words, segments, elapsed, done = engine.sample_rate, [], [], [], 0.0, 0
     for index, sentence in enumerate(script.sentences):
         if index:
@@ -135,6 +141,8 @@ def narration_generate(*, article_id: int, engine: Engine | None = None) -> Narr
                 last[:] = [share, time.monotonic()]
 
         samples, timings = synthesise(script, engine, on_progress)
+        from .audio import encode_mp3
+
         bitrate = getattr(settings, "MASTHEAD_NARRATION_BITRATE", 48)
         mp3 = encode_mp3(samples, sample_rate=engine.sample_rate, bitrate=bitrate)
         stem = f"narration/{article_id}-{script.text_hash[:12]}"

@@ -1,7 +1,10 @@
-from dataclasses import dataclass, field
-from typing import Protocol
+from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # numpy is loaded by the engines, not by every web process
+    import numpy as np
 
 
 @dataclass(frozen=True)
