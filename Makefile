@@ -17,12 +17,17 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 install: $(STAMP)
 
-# Debian packages the browser tests and benchmarks drive (installed once, as root).
+# Debian packages the tests drive: chromium (browser tests), varnish (the front-cache
+# test). Only what is missing is installed, once, as root.
+VARNISHD := command -v varnishd >/dev/null || test -x /usr/sbin/varnishd
 system-deps:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian packages: chromium"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || { echo "Could not install chromium: run as root or install it yourself"; exit 1; }; }
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	$(VARNISHD) || missing="$$missing varnish"; \
+	[ -z "$$missing" ] || { \
+	  echo "Installing Debian packages:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || { echo "Could not install$$missing: run as root or install them yourself"; exit 1; }; }
 
 demo: install
 	$(BIN)/masthead demo
@@ -45,12 +50,17 @@ test: install system-deps lint
 e2e: install system-deps
 	$(BIN)/pytest -q -m browser
 
-# Debian packages the benchmarks drive: wrk (load), nginx (the static-file baseline).
+# Debian packages the benchmarks drive: wrk (load), nginx (the static-file baseline),
+# varnish (the front cache).
 bench-deps:
-	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
-	  echo "Installing Debian packages: wrk nginx-light"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null) \
-	  || { echo "Could not install wrk/nginx: run as root or install them yourself"; exit 1; }; }
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
+	$(VARNISHD) || missing="$$missing varnish"; \
+	[ -z "$$missing" ] || { \
+	  echo "Installing Debian packages:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || { echo "Could not install$$missing: run as root or install them yourself"; exit 1; }; }
 
 bench: install bench-deps
 	$(BIN)/python -m bench

@@ -1,10 +1,11 @@
-"""Anything readers could see changed: make cached pages stale."""
+"""Anything readers could see changed: make cached pages stale (app cache, front cache)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import front_cache
 from .page_cache import invalidate_all
 
 
@@ -13,6 +14,9 @@ def invalidate_on_commit(sender=None, **kwargs) -> None:
         return
     # After the commit: a reader who misses the cache then renders the new content.
     transaction.on_commit(invalidate_all)
+    # Then the front cache (Varnish), if one is configured: after the app cache, so a
+    # Varnish miss is answered with the new page.
+    front_cache.purge_on_commit(sender, **kwargs)
 
 
 def register() -> None:

@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "masthead.narration",
     "masthead.distribution",
     "masthead.demo",
+    # wagtail.contrib.frontend_cache (its purge backends; the redirects app purges old URLs
+    # through it), with Masthead's own after-commit purging: see core/front_cache.py.
+    "masthead.core.front_cache.FrontendCacheConfig",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -205,3 +208,15 @@ MASTHEAD_NARRATION_ENABLED = os.environ.get("MASTHEAD_NARRATION_ENABLED", "1") =
 # Full-page cache for anonymous readers (see docs/caching.md).
 MASTHEAD_PAGE_CACHE_ENABLED = os.environ.get("MASTHEAD_PAGE_CACHE_ENABLED", "1") == "1"
 MASTHEAD_PAGE_CACHE_SECONDS = int(os.environ.get("MASTHEAD_PAGE_CACHE_SECONDS", "240"))
+# Each web process also keeps complete responses in memory (core/page_cache.PageCacheApp).
+MASTHEAD_PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("MASTHEAD_PAGE_CACHE_LOCAL_SECONDS", "10"))
+MASTHEAD_PAGE_CACHE_LOCAL_MAX_BYTES = int(
+    os.environ.get("MASTHEAD_PAGE_CACHE_LOCAL_MAX_BYTES", str(16 * 1024 * 1024))
+)
+# Front cache (Varnish with deploy/varnish/default.vcl): where to send PURGE and BAN after
+# a change, e.g. "http://127.0.0.1:6081"; several comma-separated; empty = none.
+MASTHEAD_VARNISH_URL = os.environ.get("MASTHEAD_VARNISH_URL", "")
+WAGTAILFRONTENDCACHE = {
+    f"varnish{i}": {"BACKEND": "masthead.core.front_cache.VarnishBackend", "LOCATION": url}
+    for i, url in enumerate(u.strip() for u in MASTHEAD_VARNISH_URL.split(",") if u.strip())
+}

@@ -1,8 +1,13 @@
-"""Test settings: SQLite (or DATABASE_URL, e.g. PostgreSQL in CI), immediate tasks."""
+"""Test settings: SQLite (or DATABASE_URL, e.g. PostgreSQL in CI), immediate tasks, a file
+cache (or Redis with MASTHEAD_TEST_CACHE=redis)."""
 
 import os
 import tempfile
+import uuid
+from glob import escape as glob_escape
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import database_from_env
@@ -15,12 +20,6 @@ DATABASES = {"default": database_from_env(_TMP / "test.sqlite3")}
 MEDIA_ROOT = _TMP / "media"
 STATIC_ROOT = _TMP / "static"
 STATIC_ROOT.mkdir()
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(_TMP / "cache"),
-    }
-}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -30,6 +29,45 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 MASTHEAD_TEST_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+# The cache the suite runs on: `file` (default) or `redis` (CI's PostgreSQL pass), the
+# production engine. Keys carry a prefix of this run's own; clearing deletes only them.
+MASTHEAD_TEST_CACHE = os.environ.get("MASTHEAD_TEST_CACHE", "file")
+if MASTHEAD_TEST_CACHE == "redis":
+    from django_redis.client import DefaultClient
+
+    class RunScopedRedisClient(DefaultClient):
+        """`cache.clear()` deletes this run's keys, not the database (FLUSHDB) that other
+        tests and test runs on the same Redis also use."""
+
+        def clear(self, client=None) -> None:
+            client = client or self.get_client(write=True)
+            pattern = glob_escape(self._backend.key_prefix) + ":*"
+            batch = []
+            for key in client.scan_iter(match=pattern, count=1000):
+                batch.append(key)
+                if len(batch) == 1000:
+                    client.delete(*batch)
+                    batch.clear()
+            if batch:
+                client.delete(*batch)
+
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": MASTHEAD_TEST_REDIS_URL,
+            "KEY_PREFIX": f"masthead-test-cache:{uuid.uuid4().hex}",
+            "OPTIONS": {"CLIENT_CLASS": "masthead.settings.test.RunScopedRedisClient"},
+        }
+    }
+elif MASTHEAD_TEST_CACHE == "file":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(_TMP / "cache"),
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"MASTHEAD_TEST_CACHE={MASTHEAD_TEST_CACHE!r}: use file or redis.")
 MASTHEAD_PREPARE_RENDITIONS = False
 MASTHEAD_NARRATION_CACHE_DIR = _TMP / "voices"
 # Off by default so tests see each render; tests/core/test_page_cache.py turns it on.
