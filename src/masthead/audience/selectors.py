@@ -29,8 +29,23 @@ def most_popular(
     The ranking is cached for MASTHEAD_MOST_POPULAR_CACHE_SECONDS (one entry shared by
     every page: the current article is left out afterwards); the cards are one query.
     """
-    from masthead.news.selectors import article_cards_queryset
+    from masthead.news.selectors import cards_by_id
 
+    ranking = most_popular_ids(since=since, limit=limit, exclude_id=exclude_id)
+    cards = cards_by_id(pk for pk, _ in ranking)
+    articles = []
+    for pk, views in ranking:
+        if pk in cards:
+            cards[pk].views = views
+            articles.append(cards[pk])
+    return articles
+
+
+def most_popular_ids(
+    *, since: datetime | None = None, limit: int = 5, exclude_id: int | None = None
+) -> list[tuple[int, int]]:
+    """[(article id, views)] of `most_popular`, without loading the cards (pages that
+    show several lists load all their cards in one query)."""
     since = since or timezone.now() - popular_window()
     ranking = popular_ranking(first_day=timezone.localdate(since), size=limit + 1)
     totals = dict([(pk, total) for pk, total in ranking if pk != exclude_id][:limit])
@@ -39,11 +54,7 @@ def most_popular(
         skip = {exclude_id, *ids}
         recent = [pk for pk in recent_article_ids(size=2 * limit + 1) if pk not in skip]
         ids += recent[: limit - len(ids)]
-    cards = {a.pk: a for a in article_cards_queryset().filter(pk__in=ids)} if ids else {}
-    articles = [cards[pk] for pk in ids if pk in cards]
-    for article in articles:
-        article.views = totals.get(article.pk, 0)
-    return articles
+    return [(pk, totals.get(pk, 0)) for pk in ids]
 
 
 def popular_ranking(*, first_day: date, size: int) -> list[tuple[int, int]]:
@@ -84,12 +95,12 @@ def rank_articles(*, first_day: date, last_day: date, size: int) -> list[tuple[i
 
 
 def recent_article_ids(*, size: int) -> list[int]:
-    from masthead.news.selectors import article_cards_queryset
+    from masthead.news.selectors import newest_first
 
     key = f"audience:recent:{size}"
     ids = cache.get(key)
     if ids is None:
-        ids = list(article_cards_queryset().values_list("pk", flat=True)[:size])
+        ids = list(newest_first(ArticlePage.objects.live()).values_list("pk", flat=True)[:size])
         cache.set(key, ids, conf.popular_cache_seconds())
     return ids
 

@@ -1,8 +1,6 @@
 """Page types and snippets of the news site."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -67,7 +65,24 @@ class Author(index.Indexed, models.Model):
             )
 
 
-class HomePage(Page):
+class RoutesToChildDirectly:
+    """Finds the child a URL names with its own type in one query (Wagtail's routing
+    loads the child as a plain page, then its specific row: two)."""
+
+    child_model: type[Page]
+
+    def route(self, request, path_components):
+        if path_components:
+            child = self.child_model.objects.filter(
+                path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
+            ).first()
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
+class HomePage(RoutesToChildDirectly, Page):
     """The front page: lead story, top stories, one block per section."""
 
     max_count = 1
@@ -82,7 +97,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(RoutesToChildDirectly, Page):
     intro = models.TextField(blank=True, max_length=500, help_text="One line shown under the name.")
 
     parent_page_types = ["news.HomePage"]
@@ -95,10 +110,7 @@ class SectionPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["current_section_id"] = self.pk
-        articles = selectors.article_cards_queryset().descendant_of(self)
-        context["page_obj"] = Paginator(articles, settings.MASTHEAD_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        context["page_obj"] = selectors.section_listing(self, request.GET.get("page"))
         return context
 
 
@@ -230,8 +242,13 @@ class ArticlePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.article_context(self))
+        preview = getattr(request, "is_preview", False)
+        context.update(selectors.article_context(self, preview=preview))
         return context
+
+
+HomePage.child_model = SectionPage
+SectionPage.child_model = ArticlePage
 
 
 class ArticleAuthor(Orderable):
