@@ -29,16 +29,10 @@ def most_popular(
     The ranking is cached for MASTHEAD_MOST_POPULAR_CACHE_SECONDS (one entry shared by
     every page: the current article is left out afterwards); the cards are one query.
     """
-    from masthead.news.selectors import cards_by_id
+    from masthead.news.selectors import cards_by_id, with_views
 
     ranking = most_popular_ids(since=since, limit=limit, exclude_id=exclude_id)
-    cards = cards_by_id(pk for pk, _ in ranking)
-    articles = []
-    for pk, views in ranking:
-        if pk in cards:
-            cards[pk].views = views
-            articles.append(cards[pk])
-    return articles
+    return with_views(ranking, cards_by_id(pk for pk, _ in ranking))
 
 
 def most_popular_ids(

@@ -240,7 +240,7 @@ def home_context() -> dict[str, Any]:
         "lead": latest[0] if latest else None,
         "top_stories": latest[1:],
         "section_blocks": section_blocks(cards, sections, exclude={a.pk for a in latest}),
-        "most_popular": _with_views(popular, found),
+        "most_popular": with_views(popular, found),
         "editors_picks": [found[pk] for pk in picks if pk in found],
     }
 
@@ -259,7 +259,8 @@ def section_blocks(
     return blocks
 
 
-def _with_views(ranking: list[tuple[int, int]], cards: dict[int, ArticlePage]) -> list:
+def with_views(ranking: list[tuple[int, int]], cards: dict[int, ArticlePage]) -> list:
+    """The ranked articles that have cards, each with its view count."""
     articles = []
     for pk, views in ranking:
         if pk in cards:
@@ -298,7 +299,7 @@ def article_context(article: ArticlePage, *, preview: bool = False) -> dict[str,
         "article_tags": tags,
         "corrections_log": list(article.corrections.all()),
         "narration": playable_narration(article_id=article.pk) if article.narrate else None,
-        "most_popular": _with_views(popular, cards),
+        "most_popular": with_views(popular, cards),
         "editors_picks": [cards[pk] for pk in picks if pk in cards],
     }
 
