@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import front_cache
@@ -27,7 +27,7 @@ def register() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(invalidate_on_commit, dispatch_uid=f"pagecache-{id(signal)}")
     post_delete.connect(invalidate_on_commit, sender=Page, dispatch_uid="pagecache-delete")
-    for model in (EditorsPicks, EditorsPick, Author):
+    for model in (EditorsPicks, EditorsPick, Author, Site, PageViewRestriction):
         for signal in (post_save, post_delete):
             signal.connect(invalidate_on_commit, sender=model,
                            dispatch_uid=f"pagecache-{model.__name__}-{id(signal)}")  # fmt: skip

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from masthead.core.memo import memo
 from masthead.news.models import ArticlePage
 
 from .models import EditorsPick
@@ -18,11 +19,20 @@ def editors_picks(*, limit: int = 4, exclude_id: int | None = None) -> list[Arti
 
 
 def editors_pick_ids(*, limit: int = 4, exclude_id: int | None = None) -> list[int]:
-    """Ids of `editors_picks`, in order, without loading the cards (one query)."""
+    """Ids of `editors_picks`, in order, without loading the cards.
+
+    One query, whose answer each process keeps until the next publish or change of
+    picks (core/memo.py): one more than `limit`, so any article can be left out of it.
+    A pick whose `until` passes drops out within MASTHEAD_MEMO_SECONDS.
+    """
+    ids = memo.get(("editors-picks", limit + 1), lambda: _current_pick_ids(limit + 1))
+    return [pk for pk in ids if pk != exclude_id][:limit]
+
+
+def _current_pick_ids(limit: int) -> list[int]:
     return list(
         EditorsPick.objects.filter(article__live=True)
         .filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
-        .exclude(article_id=exclude_id)
         .order_by("sort_order", "pk")
         .values_list("article_id", flat=True)[:limit]
     )

@@ -6,6 +6,7 @@ the sizes a consumer sees are always read from the rendition itself.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter
 
@@ -31,8 +32,14 @@ class SizedImage:
 
 def renditions(image: AbstractImage, *specs: str) -> dict[str, AbstractRendition]:
     """Renditions by spec; no query when the image's renditions were prefetched."""
-    found = image.get_renditions(*(Filter(spec=s) for s in specs))
+    found = image.get_renditions(*(_filter(s) for s in specs))
     return {spec: found[spec] for spec in specs}
+
+
+@cache
+def _filter(spec: str) -> Filter:
+    # Built once: a Filter parses its spec on first use and keeps the result.
+    return Filter(spec=spec)
 
 
 def sized(rendition: AbstractRendition, absolute) -> SizedImage:

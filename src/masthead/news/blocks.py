@@ -108,10 +108,15 @@ class ArticleChooserBlock(blocks.PageChooserBlock):
         super().__init__(page_type="news.ArticlePage", **kwargs)
 
     def bulk_to_python(self, values):
-        from .selectors import article_cards_queryset
+        from .models import ArticlePage
+        from .selectors import cards_by_id
 
-        ids = [v for v in values if v]
-        found = {p.pk: p for p in article_cards_queryset().filter(pk__in=ids)}
+        ids = {v for v in values if v}
+        found = cards_by_id(ids)  # live articles, usually without a query (CardStore)
+        # Drafts too (one more query, only when some are not live), so that an editor
+        # who reopens the page still sees the chosen article; the card shows live ones.
+        if ids - found.keys():
+            found |= ArticlePage.objects.in_bulk(ids - found.keys())
         return [found.get(v) for v in values]
 
 

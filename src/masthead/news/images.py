@@ -4,6 +4,11 @@ Templates render them with `{% responsive_picture %}`; the `prepare_renditions`
 task makes them ahead of the first reader so no request has to resize images.
 """
 
+from functools import cache
+
+from django.apps import apps
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from wagtail.images.models import AbstractImage, Filter, Picture
 
 RENDITION_SPECS: dict[str, str] = {
@@ -22,13 +27,64 @@ SIZES: dict[str, str] = {
 }
 
 
-def filters_for(kind: str) -> list[Filter]:
-    return [Filter(spec=spec) for spec in Filter.expand_spec(RENDITION_SPECS[kind])]
+@cache
+def filters_for(kind: str) -> tuple[Filter, ...]:
+    """The Filters of a kind, built once: a Filter parses its spec into operations on
+    first use (about 0.1 ms per picture), and keeps them."""
+    return tuple(Filter(spec=spec) for spec in Filter.expand_spec(RENDITION_SPECS[kind]))
 
 
 def picture(image: AbstractImage, kind: str, attrs: dict[str, str]) -> Picture:
     renditions = image.get_renditions(*filters_for(kind))
     return Picture(renditions, {"sizes": SIZES[kind], **attrs})
+
+
+def picture_html(image: AbstractImage, kind: str, attrs: dict[str, str]) -> SafeString:
+    """The HTML of `picture(...)`, byte for byte, built with less machinery.
+
+    Wagtail's Picture escapes each attribute through several layers of format_html;
+    with nine pictures on an article page that was a tenth of its render. Pictures
+    whose sizes are not in two or more known formats are left to Wagtail.
+    """
+    renditions = image.get_renditions(*filters_for(kind))
+    attrs = {"sizes": SIZES[kind], **attrs}
+    groups: dict[str, list] = {}
+    for spec, rendition in renditions.items():
+        formats = Picture.source_format_order
+        fmt = next((f.name for f in formats if f"format-{f.name}" in spec), None)
+        if fmt is None:
+            return mark_safe(Picture(renditions, attrs).__html__())  # noqa: S308
+        groups.setdefault(fmt, []).append(rendition)
+    order = [f for f in Picture.source_format_order if f.name in groups]
+    if len(order) < 2:
+        return mark_safe(Picture(renditions, attrs).__html__())  # noqa: S308
+    *sources, fallback = order
+    html = ["<picture>"]
+    for fmt in sources:
+        source = {"sizes": attrs.get("sizes"), "srcset": _srcset(groups[fmt.name]),
+                  "type": fmt.mime_type}  # fmt: skip
+        html.append(f"<source{_attributes(source)}>")
+    first, *rest = groups[fallback.name]
+    img = {**first.attrs_dict, **apps.get_app_config("wagtailimages").default_attrs, **attrs}
+    if rest:
+        img["srcset"] = _srcset(groups[fallback.name])
+    html.append(f"<img{_attributes(img)}></picture>")
+    return mark_safe("".join(html))  # noqa: S308 (every value is escaped)
+
+
+def _srcset(renditions: list) -> str:
+    if len(renditions) == 1:
+        return renditions[0].url
+    return ", ".join(f"{r.url} {r.width}w" for r in renditions)
+
+
+def _attributes(attrs: dict) -> str:
+    """django.forms.utils.flatatt's output: sorted, escaped, booleans as bare names."""
+    pairs = sorted((k, v) for k, v in attrs.items() if v is not None and not isinstance(v, bool))
+    names = sorted(k for k, v in attrs.items() if v is True)
+    return "".join(f' {k}="{conditional_escape(v)}"' for k, v in pairs) + "".join(
+        f" {k}" for k in names
+    )
 
 
 def prepare_all(image: AbstractImage) -> int:

@@ -65,6 +65,21 @@ class Author(index.Indexed, models.Model):
             )
 
 
+class SkipsViewRestrictionsWhenNoneExist:
+    """Wagtail checks a page and its ancestors for view restrictions on every request
+    (two queries). Most newsrooms have none: whether any exist is kept in core.memo,
+    and a change of restrictions starts a new generation (core/signal_handlers.py)."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        from masthead.core.memo import memo
+
+        if not memo.get(("view-restrictions-exist",), PageViewRestriction.objects.exists):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
 class RoutesToChildDirectly:
     """Finds the child a URL names with its own type in one query (Wagtail's routing
     loads the child as a plain page, then its specific row: two)."""
@@ -82,12 +97,36 @@ class RoutesToChildDirectly:
         return super().route(request, path_components)
 
 
-class HomePage(RoutesToChildDirectly, Page):
+class HomePage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Page):
     """The front page: lead story, top stories, one block per section."""
 
     max_count = 1
     subpage_types = ["news.SectionPage"]
     template = "news/home_page.html"
+
+    def route(self, request, path_components):
+        # /<section>/<article>/: the article in one query, its section from the cached
+        # navigation (nav_sections) rather than a query of its own.
+        if len(path_components) == 2:
+            from .selectors import nav_sections
+
+            for section in nav_sections():
+                if section.get("slug") == path_components[0] and section["path"].startswith(
+                    self.path
+                ):
+                    article = (
+                        ArticlePage.objects.filter(
+                            path__startswith=section["path"],
+                            depth=section["depth"] + 1,
+                            slug=path_components[1],
+                        )
+                        .select_related("hero_image")
+                        .first()
+                    )
+                    if article is not None:
+                        return article.route(request, [])
+                    break
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors
@@ -97,7 +136,7 @@ class HomePage(RoutesToChildDirectly, Page):
         return context
 
 
-class SectionPage(RoutesToChildDirectly, Page):
+class SectionPage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Page):
     intro = models.TextField(blank=True, max_length=500, help_text="One line shown under the name.")
 
     parent_page_types = ["news.HomePage"]
@@ -120,7 +159,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
     dek = models.TextField(
         "Standfirst",
         max_length=300,

@@ -2,6 +2,10 @@
 and none reads every article: at 100,000 articles a page costs about what it costs at
 100 (bench/scale.py, docs/scale.md)."""
 
+import copy
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +22,12 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageQuerySet
 
+from masthead.core.memo import current_generation
+
 from . import images
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
 
-NAV_CACHE_KEY = "masthead:nav-sections"
+NAV_CACHE_KEY = "masthead:nav-sections:2"  # :2 added slug and depth
 SECTION_BLOCK_SIZE = 3
 LATEST_SIZE = 5  # the home page's lead story and top stories
 CARD_PICTURES = ("card", "thumb")  # news/includes/card.html, news/blocks/related_article.html
@@ -62,15 +68,98 @@ def article_cards_queryset() -> PageQuerySet:
     )
 
 
+def _hero_renditions() -> QuerySet:
+    from masthead.distribution import images as shared_images
+
+    specs = [f.spec for f in images.filters_for("hero")] + list(shared_images.ALL_SPECS)
+    return get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
+
+
 def newest_first(queryset: QuerySet) -> QuerySet:
     """`queryset` newest first, in an order the published_at index gives without a sort."""
     return queryset.filter(published_at__gt=EARLIEST).order_by("-published_at", "-pk")
 
 
+class CardStore:
+    """Cards of live articles kept in this process until the next publish.
+
+    The same few cards (most popular, editors' picks, the home page's) appear on every
+    page; loading them with their image, renditions and byline was a third of an article
+    page's render. A card belongs to one publish generation (core/page_cache.py): any
+    publish, unpublish, move, deletion or change of picks or authors starts a new one,
+    and this store is then emptied. Cards also expire after MASTHEAD_PAGE_CACHE_SECONDS,
+    the page cache's own bound on staleness, and at most MASTHEAD_CARD_CACHE_SIZE are
+    kept (the least recently used go first). An id that is not a live article is
+    remembered as None. Size 0 turns the store off.
+    """
+
+    def __init__(self) -> None:
+        self.cards: OrderedDict[int, tuple[float, ArticlePage | None]] = OrderedDict()
+        self.generation: int | None = None
+        self.lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.cards.clear()
+            self.generation = None
+
+    def get_many(self, ids: set[int], generation: int) -> dict[int, ArticlePage | None]:
+        now = time.monotonic()
+        with self.lock:
+            if generation != self.generation:
+                self.cards.clear()
+                self.generation = generation
+                return {}
+            found = {}
+            for pk in ids:
+                entry = self.cards.get(pk)
+                if entry is not None and entry[0] > now:
+                    self.cards.move_to_end(pk)
+                    found[pk] = entry[1]
+            return found
+
+    def put_many(
+        self, cards: dict[int, ArticlePage | None], generation: int, *, size: int, seconds: float
+    ) -> None:
+        expires = time.monotonic() + seconds
+        with self.lock:
+            if generation != self.generation:
+                return
+            for pk, card in cards.items():
+                self.cards[pk] = (expires, card)
+                self.cards.move_to_end(pk)
+            while len(self.cards) > size:
+                self.cards.popitem(last=False)
+
+
+card_store = CardStore()
+
+
+def _load_cards(ids: set[int]) -> dict[int, ArticlePage]:
+    return {a.pk: a for a in article_cards_queryset().filter(pk__in=ids)} if ids else {}
+
+
 def cards_by_id(ids: Iterable[int]) -> dict[int, ArticlePage]:
-    """{id: card} of the live articles among `ids`: one query (and its two prefetches)."""
+    """{id: card} of the live articles among `ids`: from this process's CardStore, the
+    rest in one query (and its two prefetches).
+
+    Cards are shared between requests: set nothing on them (`with_views` copies).
+    """
     wanted = set(ids)
-    return {a.pk: a for a in article_cards_queryset().filter(pk__in=wanted)} if wanted else {}
+    size = settings.MASTHEAD_CARD_CACHE_SIZE
+    if not wanted or size <= 0:
+        return _load_cards(wanted)
+    generation = current_generation()
+    found = card_store.get_many(wanted, generation)
+    missing = wanted - found.keys()
+    if missing:
+        loaded = _load_cards(missing)
+        fresh = {pk: loaded.get(pk) for pk in missing}
+        card_store.put_many(
+            fresh, generation, size=size, seconds=settings.MASTHEAD_PAGE_CACHE_SECONDS
+        )
+        found.update(fresh)
+    return {pk: card for pk, card in found.items() if card is not None}
 
 
 class Listing:
@@ -163,7 +252,14 @@ def nav_sections() -> list[dict[str, Any]]:
     sections = cache.get(NAV_CACHE_KEY)
     if sections is None:
         sections = [
-            {"id": s.pk, "title": s.title, "url": s.url, "path": s.path}
+            {
+                "id": s.pk,
+                "title": s.title,
+                "url": s.url,
+                "path": s.path,
+                "slug": s.slug,
+                "depth": s.depth,
+            }  # fmt: skip
             # By type: the content-type index finds the few sections, where a join from
             # the page table read every page (0.1 s at 100,000 articles).
             for s in SectionPage.objects.live().type(SectionPage).order_by("path")
@@ -264,8 +360,9 @@ def with_views(ranking: list[tuple[int, int]], cards: dict[int, ArticlePage]) ->
     articles = []
     for pk, views in ranking:
         if pk in cards:
-            cards[pk].views = views
-            articles.append(cards[pk])
+            card = copy.copy(cards[pk])  # cards are shared (CardStore): views are this list's
+            card.views = views
+            articles.append(card)
     return articles
 
 
@@ -279,8 +376,11 @@ def article_context(article: ArticlePage, *, preview: bool = False) -> dict[str,
     from masthead.narration.selectors import playable_narration
 
     section = section_for(article)
-    # The hero's renditions with the image: no cache round trips per size.
-    prefetch_related_objects([article], "hero_image__renditions")
+    # The hero's renditions with the image, only the sizes this page shows: no cache
+    # round trips per size.
+    prefetch_related_objects(
+        [article], Prefetch("hero_image__renditions", queryset=_hero_renditions())
+    )
     tags = list(article.tags.all())
     popular = most_popular_ids(limit=settings.MASTHEAD_MOST_POPULAR_LIMIT, exclude_id=article.pk)
     picks = editors_pick_ids(limit=settings.MASTHEAD_EDITORS_PICKS_LIMIT, exclude_id=article.pk)

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous page hits are answered here, before sessions, auth and CSRF run.
     "masthead.core.page_cache.PageCacheMiddleware",
+    # The request's site and home page, kept until the next publish (core/sites.py).
+    "masthead.core.sites.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,6 +210,12 @@ MASTHEAD_NARRATION_ENABLED = os.environ.get("MASTHEAD_NARRATION_ENABLED", "1") =
 # Full-page cache for anonymous readers (see docs/caching.md).
 MASTHEAD_PAGE_CACHE_ENABLED = os.environ.get("MASTHEAD_PAGE_CACHE_ENABLED", "1") == "1"
 MASTHEAD_PAGE_CACHE_SECONDS = int(os.environ.get("MASTHEAD_PAGE_CACHE_SECONDS", "240"))
+# Article cards (image, sizes, byline) each web process keeps until the next publish
+# (news/selectors.CardStore); 0 turns the store off.
+MASTHEAD_CARD_CACHE_SIZE = int(os.environ.get("MASTHEAD_CARD_CACHE_SIZE", "500"))
+# The request's site and home page and the editors' picks, kept by each web process until
+# the next publish or for this many seconds (core/memo.py); 0 turns it off.
+MASTHEAD_MEMO_SECONDS = float(os.environ.get("MASTHEAD_MEMO_SECONDS", "60"))
 # Each web process also keeps complete responses in memory (core/page_cache.PageCacheApp).
 MASTHEAD_PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("MASTHEAD_PAGE_CACHE_LOCAL_SECONDS", "10"))
 MASTHEAD_PAGE_CACHE_LOCAL_MAX_BYTES = int(

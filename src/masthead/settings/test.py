@@ -72,6 +72,11 @@ MASTHEAD_PREPARE_RENDITIONS = False
 MASTHEAD_NARRATION_CACHE_DIR = _TMP / "voices"
 # Off by default so tests see each render; tests/core/test_page_cache.py turns it on.
 MASTHEAD_PAGE_CACHE_ENABLED = False
+# Likewise the per-process card store and memo (core/memo.py): a test's publish is never
+# committed, so its on-commit invalidation never runs; tests/news/test_card_store.py
+# turns them on.
+MASTHEAD_CARD_CACHE_SIZE = 0
+MASTHEAD_MEMO_SECONDS = 0
 # Off by default so publishing in unrelated tests does not run the voice;
 # tests/narration/ turns it on.
 MASTHEAD_NARRATION_ENABLED = False

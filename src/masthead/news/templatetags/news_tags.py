@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 
 from .. import images
 from ..blocks import sanitise_rich_text
@@ -17,7 +17,23 @@ def responsive_picture(image, kind: str, alt: str, loading: str = "lazy", css_cl
         attrs["class"] = css_class
     if loading == "eager":
         attrs["fetchpriority"] = "high"
-    return format_html("{}", images.picture(image, kind, attrs))
+    return images.picture_html(image, kind, attrs)
+
+
+@register.simple_tag
+def card(article, size: str = "standard", loading: str = "lazy"):
+    """news/includes/card.html for `article`, rendered once per card object.
+
+    A card's HTML depends on nothing but the article, the size and the loading hint.
+    Cards from news.selectors.cards_by_id are shared by every request until the next
+    publish (CardStore), so each is rendered once per publish, not once per page.
+    """
+    memo = article.__dict__.setdefault("_card_html", {})
+    html = memo.get((size, loading))
+    if html is None:
+        context = {"article": article, "size": size, "loading": loading}
+        html = memo[size, loading] = render_to_string("news/includes/card.html", context)
+    return html
 
 
 @register.filter
