@@ -6,9 +6,13 @@ cached granian, and nginx on loopback, and drives each with wrk (-t2 -c50). Also
 render cost and SQL queries of an uncached article, publish-to-visible latency through the
 app cache and through Varnish, and the web workers' resident memory.
 
+Varnish and nginx are run alternately, three times each per page, and the median run
+counts (one run of either varied by ±15 % on this 2-core machine). The render cost is
+given twice: between publishes (this process's cards and memo kept) and right after one.
+
 Targets (issue 6): app cache hit ≥ 10,000 req/s; through Varnish ≥ 80 % of nginx; uncached
 article render ≤ 10 ms median; publish-to-visible ≤ 1 s; web worker RSS ≤ 150 MB.
-    python -m bench.page_speed [--duration 10]
+    python -m bench.page_speed [--duration 10] [--rounds 3]
 """
 
 import argparse
@@ -128,16 +132,28 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
 from django.conf import settings
+from masthead.core.page_cache import invalidate_all
 settings.MASTHEAD_PAGE_CACHE_ENABLED = False
 client = Client(HTTP_HOST="127.0.0.1")
 url = "{url}"
 client.get(url)
-times = []
-for _ in range(60):
-    start = time.perf_counter(); client.get(url); times.append(time.perf_counter() - start)
-with CaptureQueriesContext(connection) as ctx:
+
+
+def render(after_publish):
+    if after_publish:  # what a publish does: every per-process store starts empty
+        invalidate_all()
+    start = time.perf_counter()
     client.get(url)
-print(statistics.median(times) * 1000, len(ctx.captured_queries))
+    return time.perf_counter() - start
+
+
+for after_publish in (False, True):
+    times = [render(after_publish) for _ in range(60)]
+    if after_publish:
+        invalidate_all()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    print(statistics.median(times) * 1000, len(ctx.captured_queries))
 """
 
 PUBLISH = r"""
@@ -177,6 +193,8 @@ def publish_to_visible(var: Path, url: str, slug: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating Varnish and nginx runs per page (the median counts)")  # fmt: skip
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
@@ -213,15 +231,24 @@ def main() -> None:
                 "(b) app page cache (granian)": wrk(
                     f"http://127.0.0.1:{PORT_APP}{path}", args.duration
                 ),
-                "(c) Varnish": wrk(f"{VARNISH_URL}{path}", args.duration),
-                "(d) nginx static file": wrk(
-                    f"http://127.0.0.1:{PORT_NGINX}/{name}/", args.duration
-                ),
             }
+            # Varnish and nginx alternate, `--rounds` times each, and the median run of
+            # each counts: on two cores shared with wrk one run of either varied by ±15 %.
+            runs = {"(c) Varnish": [], "(d) nginx static file": []}
+            for _ in range(args.rounds):
+                runs["(c) Varnish"].append(wrk(f"{VARNISH_URL}{path}", args.duration))
+                runs["(d) nginx static file"].append(
+                    wrk(f"http://127.0.0.1:{PORT_NGINX}/{name}/", args.duration)
+                )
+            for variant, done in runs.items():
+                results[name][variant] = sorted(done, key=lambda r: r["rps"])[len(done) // 2]
+                results[name][variant]["all"] = [r["rps"] for r in done]
         rss = worker_rss_mb(cached)
         render = subprocess.run([sys.executable, "-c", IN_PROCESS.format(url=PAGES["article"])],
                                 env=env_for(var), capture_output=True, text=True, check=True)  # fmt: skip
-        render_ms, queries = map(float, render.stdout.split())
+        (render_ms, queries), (cold_ms, cold_queries) = (
+            map(float, line.split()) for line in render.stdout.split("\n")[:2]
+        )
         visible = [publish_to_visible(var, f"http://127.0.0.1:{PORT_APP}{PAGES['article']}", slug)
                    for _ in range(3)]  # fmt: skip
         visible_varnish = [publish_to_visible(var, f"{VARNISH_URL}{PAGES['article']}", slug)
@@ -240,8 +267,18 @@ def main() -> None:
         for variant, r in variants.items():
             print(f"{name:9}{variant:31}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
                   f"{r['rps'] / base:>8.3f}{r['errors']:>9}")  # fmt: skip
+    if args.rounds > 1:
+        for name, variants in results.items():
+            for variant in ("(c) Varnish", "(d) nginx static file"):
+                runs = ", ".join(f"{rps:.0f}" for rps in variants[variant]["all"])
+                print(f"  {name} {variant}: median of {runs} req/s")
     print(
-        f"\nuncached article render in-process: {render_ms:.1f} ms median, {queries:.0f} SQL queries"
+        f"\nuncached article render in-process: {render_ms:.1f} ms median, {queries:.0f} SQL "
+        "queries (page cache off; this process's cards and memo kept, as between publishes)"
+    )
+    print(
+        f"  right after a publish: {cold_ms:.1f} ms median, {cold_queries:.0f} SQL queries "
+        "(every per-process store empty: the first render of a page after a publish)"
     )
     print("publish-to-visible through the app cache: "
           + ", ".join(f"{v:.2f} s" for v in visible))  # fmt: skip
