@@ -6,16 +6,20 @@ batch to the database, then deletes it. A batch left behind by a crashed flush i
 picked up by the next one.
 """
 
+from __future__ import annotations
+
 import re
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
-
-import redis
+from typing import TYPE_CHECKING
 
 from . import conf
+
+if TYPE_CHECKING:  # redis (~6 MB) is imported only when a buffer is configured
+    import redis
 
 _clients: dict[str, redis.Redis] = {}
 _clients_lock = threading.Lock()
@@ -26,6 +30,8 @@ def client() -> redis.Redis | None:
     url = conf.redis_url()
     if not url:
         return None
+    import redis
+
     with _clients_lock:
         if url not in _clients:
             _clients[url] = redis.Redis.from_url(url, socket_timeout=5)
@@ -53,10 +59,12 @@ def take_batches(r: redis.Redis) -> Iterator[tuple[str, dict[tuple[int, date], i
 
     The caller deletes a batch once its counts are committed to the database.
     """
+    from redis.exceptions import ResponseError
+
     batch = f"{batch_prefix()}{time.time_ns():020d}:{uuid.uuid4().hex}"
     try:
         r.rename(live_key(), batch)
-    except redis.ResponseError:
+    except ResponseError:
         pass  # no views since the last flush
     pattern = _glob_escape(batch_prefix()) + "*"
     for key in sorted(k.decode() for k in r.scan_iter(match=pattern, count=500)):

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
-from redis.exceptions import LockError
 
 from . import buffer, conf
 from .models import DailyArticleViews
@@ -79,6 +78,8 @@ def flush_buffered_views() -> int:
     r = buffer.client()
     if r is None:
         return 0
+    from redis.exceptions import LockError  # imported only with a buffer configured
+
     lock = r.lock(buffer.lock_key(), timeout=300, blocking=False)
     if not lock.acquire():
         return 0

@@ -137,7 +137,13 @@ class PageCacheMiddleware:
 
 
 class LocalStore:
-    """Complete responses of one generation, kept in this process (bounded in bytes)."""
+    """Complete responses of one generation, kept in this process (bounded in bytes).
+
+    Copies leave in the order they came in: expired ones at the next `put` (every copy
+    lives as long, so the oldest expire first), then the oldest while over `max_bytes`.
+    So the store holds only copies that can still answer a request (made in the last
+    LOCAL_SECONDS), rather than filling up to `max_bytes` with expired ones.
+    """
 
     def __init__(self) -> None:
         self.entries: OrderedDict[str, tuple] = OrderedDict()
@@ -162,9 +168,13 @@ class LocalStore:
         with self.lock:
             old = self.entries.pop(key, None)
             self.size += len(entry[4]) - (len(old[4]) if old else 0)
-            self.entries[key] = entry
-            while self.size > max_bytes and self.entries:
+            now = time.monotonic()
+            while self.entries:  # the oldest first: expired, then while over the bound
+                oldest = next(iter(self.entries.values()))
+                if oldest[0] >= now and self.size <= max_bytes:
+                    break
                 self.size -= len(self.entries.popitem(last=False)[1][4])
+            self.entries[key] = entry
 
 
 class PageCacheApp:
@@ -232,5 +242,5 @@ class PageCacheApp:
                  ("Cache-Control", headers.get("Cache-Control", ""))]  # fmt: skip
         expires = time.monotonic() + _setting("LOCAL_SECONDS", 10)
         entry = (expires, captured[0], kept, headers["ETag"], body)
-        self.store.put(key, generation, entry, _setting("LOCAL_MAX_BYTES", 32 * 1024 * 1024))
+        self.store.put(key, generation, entry, _setting("LOCAL_MAX_BYTES", 16 * 1024 * 1024))
         return [body]

@@ -45,8 +45,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 
-from num2words import num2words
-
 __all__ = [
     "ACRONYMS_READ_AS_WORDS",
     "CAPITALISED_WORDS",
@@ -238,6 +236,15 @@ def _is_spoken_meridiem(text: str, token_start: int, key: str) -> bool:
 
 
 # --- Number words ----------------------------------------------------------------------------
+
+
+def num2words(number: int, **kwargs) -> str:
+    # Imported on first use: its 60 language modules (~4 MB) would otherwise sit in every
+    # web process, which imports this module (through the narration admin views) but
+    # never narrates.
+    from num2words import num2words
+
+    return num2words(number, **kwargs)
 
 
 def _us_style(words: str) -> str:
