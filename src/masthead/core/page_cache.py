@@ -63,8 +63,8 @@ def invalidate_all() -> None:
     cache = page_cache()
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet
-        cache.set(GENERATION_KEY, int(time.time()), None)
+    except ValueError:  # no generation yet (or the cache lost it): never a number used before
+        cache.set(GENERATION_KEY, time.time_ns(), None)
     _generation.value = None  # this process sees it at once
 
 

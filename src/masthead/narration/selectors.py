@@ -26,6 +26,20 @@ def playable_narration(*, article_id: int) -> Narration | None:
     )
 
 
+def playable_narration_of(article) -> Narration | None:
+    """`playable_narration` for an article, without a query when the article was loaded
+    with its narration (`select_related("narration")`, as the article route does)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    if "narration" not in article._state.fields_cache:
+        return playable_narration(article_id=article.pk)
+    try:
+        narration = article.narration
+    except ObjectDoesNotExist:
+        return None
+    return narration if narration.audio else None
+
+
 def podcast_narrations(*, limit: int = 50) -> QuerySet:
     return (
         Narration.objects.filter(article__live=True)

@@ -82,8 +82,9 @@ def _attributes(attrs: dict) -> str:
     """django.forms.utils.flatatt's output: sorted, escaped, booleans as bare names."""
     pairs = sorted((k, v) for k, v in attrs.items() if v is not None and not isinstance(v, bool))
     names = sorted(k for k, v in attrs.items() if v is True)
-    return "".join(f' {k}="{conditional_escape(v)}"' for k, v in pairs) + "".join(
-        f" {k}" for k in names
+    escape = conditional_escape
+    return "".join(f' {escape(k)}="{escape(v)}"' for k, v in pairs) + "".join(
+        f" {escape(k)}" for k in names
     )
 
 

@@ -22,7 +22,7 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageQuerySet
 
-from masthead.core.memo import current_generation
+from masthead.core.memo import current_generation, memo
 
 from . import images
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
@@ -248,7 +248,12 @@ def _not_indexed(queryset: QuerySet) -> QuerySet:
 
 
 def nav_sections() -> list[dict[str, Any]]:
-    """Sections shown in the site navigation; cached, invalidated on publish."""
+    """Sections shown in the site navigation; cached, invalidated on publish, and kept
+    by each process until the next publish (core/memo.py): a page asks for them thrice."""
+    return memo.get(("nav-sections",), _nav_sections)
+
+
+def _nav_sections() -> list[dict[str, Any]]:
     sections = cache.get(NAV_CACHE_KEY)
     if sections is None:
         sections = [
@@ -360,7 +365,10 @@ def with_views(ranking: list[tuple[int, int]], cards: dict[int, ArticlePage]) ->
     articles = []
     for pk, views in ranking:
         if pk in cards:
-            card = copy.copy(cards[pk])  # cards are shared (CardStore): views are this list's
+            # Cards are shared (CardStore): the views are this list's, the card's rendered
+            # HTML (news_tags.card) stays the card's.
+            cards[pk].__dict__.setdefault("_card_html", {})
+            card = copy.copy(cards[pk])
             card.views = views
             articles.append(card)
     return articles
@@ -373,7 +381,7 @@ def article_context(article: ArticlePage, *, preview: bool = False) -> dict[str,
     from masthead.audience.related import prepare_related_articles, related_article_ids
     from masthead.audience.selectors import most_popular_ids
     from masthead.curation.selectors import editors_pick_ids
-    from masthead.narration.selectors import playable_narration
+    from masthead.narration.selectors import playable_narration_of
 
     section = section_for(article)
     # The hero's renditions with the image, only the sizes this page shows: no cache
@@ -398,7 +406,7 @@ def article_context(article: ArticlePage, *, preview: bool = False) -> dict[str,
         "byline": list(article.article_authors.select_related("author", "author__photo")),
         "article_tags": tags,
         "corrections_log": list(article.corrections.all()),
-        "narration": playable_narration(article_id=article.pk) if article.narrate else None,
+        "narration": playable_narration_of(article) if article.narrate else None,
         "most_popular": with_views(popular, cards),
         "editors_picks": [cards[pk] for pk in picks if pk in cards],
     }

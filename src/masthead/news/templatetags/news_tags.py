@@ -1,5 +1,7 @@
 from django import template
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from .. import images
 from ..blocks import sanitise_rich_text
@@ -29,11 +31,24 @@ def card(article, size: str = "standard", loading: str = "lazy"):
     publish (CardStore), so each is rendered once per publish, not once per page.
     """
     memo = article.__dict__.setdefault("_card_html", {})
-    html = memo.get((size, loading))
+    # Dates are formatted in the active time zone and language, which Wagtail's admin
+    # switches to the editor's own while it renders a preview.
+    key = (size, loading, get_language(), timezone.get_current_timezone_name())
+    html = memo.get(key)
     if html is None:
         context = {"article": article, "size": size, "loading": loading}
-        html = memo[size, loading] = render_to_string("news/includes/card.html", context)
+        html = memo[key] = render_to_string("news/includes/card.html", context)
     return html
+
+
+@register.simple_tag
+def card_url(article) -> str:
+    """`article.url`, worked out once per card object (see `card`)."""
+    memo = article.__dict__.setdefault("_card_html", {})
+    url = memo.get("url")
+    if url is None:
+        url = memo["url"] = article.url
+    return url
 
 
 @register.filter
