@@ -42,10 +42,12 @@ class Prepared:
         positions = []
         for param in params:
             matches = [i for i, s in enumerate(self.stand_ins) if param == s]
-            if len(matches) != 1 or type(param) is not type(self.stand_ins[matches[0]]):
+            if len(matches) != 1 or not isinstance(param, type(self.stand_ins[matches[0]])):
                 return None  # a constant of the query's own, or a transformed argument
-            positions.append(matches[0])
-        if sorted(positions) != list(range(len(self.stand_ins))):
+            # The type the backend gave the parameter (PostgreSQL's psycopg.types Int4 for
+            # an int, say), to give the real argument the same.
+            positions.append((matches[0], type(param)))
+        if sorted(i for i, _ in positions) != list(range(len(self.stand_ins))):
             return None
         return sql, positions, {name: getattr(compiler, name) for name in _STATE}
 
@@ -60,7 +62,10 @@ class Prepared:
         if prepared is None:
             return list(queryset)
         sql, positions, state = prepared
-        params = tuple(args[i] for i in positions)
+        params = tuple(
+            arg if type(arg) is kind else kind(arg)
+            for arg, kind in ((args[i], k) for i, k in positions)
+        )
         query = queryset.query
 
         def get_compiler(using=None, connection=None, elide_empty=True):
