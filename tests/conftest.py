@@ -36,6 +36,15 @@ def _clear_cache():
     page_cache._generation.value = None
 
 
+@pytest.fixture
+def process_caches_on(settings):
+    """The per-process card store and memo on, as in production (the test settings turn
+    them off); changes that must be seen then commit inside
+    `django_capture_on_commit_callbacks(execute=True)`."""
+    settings.MASTHEAD_CARD_CACHE_SIZE = 500
+    settings.MASTHEAD_MEMO_SECONDS = 60
+
+
 def make_image_file(name: str = "test.jpg", size=(1200, 675), colour=(120, 80, 40)) -> ImageFile:
     buffer = io.BytesIO()
     PILImage.new("RGB", size, colour).save(buffer, "JPEG")

@@ -27,17 +27,7 @@ from masthead.curation.selectors import editors_pick_ids, editors_picks
 from masthead.news.models import ArticlePage, HomePage, SectionPage
 from masthead.news.selectors import nav_sections
 
-
-@pytest.fixture(autouse=True)
-def memo_on(settings):
-    settings.MASTHEAD_MEMO_SECONDS = 60
-    settings.MASTHEAD_CARD_CACHE_SIZE = 500
-    # conftest empties the cache but not this process's copy of the generation: a copy
-    # read by the previous test could equal the first generation this test starts
-    # (invalidate_all starts from the clock when the cache has none).
-    page_cache._generation.value = None
-    yield
-    page_cache._generation.value = None
+pytestmark = pytest.mark.usefixtures("process_caches_on")
 
 
 class Counter:

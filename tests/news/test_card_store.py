@@ -20,7 +20,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 from wagtail.users.models import UserProfile
 
-from masthead.core import page_cache
 from masthead.curation.models import EditorsPick, EditorsPicks
 from masthead.news import images, selectors
 from masthead.news.blocks import ArticleChooserBlock
@@ -28,17 +27,7 @@ from masthead.news.models import ArticlePage
 from masthead.news.selectors import CardStore, card_store, cards_by_id
 from masthead.news.templatetags import news_tags
 
-
-@pytest.fixture(autouse=True)
-def store_on(settings):
-    settings.MASTHEAD_CARD_CACHE_SIZE = 500
-    settings.MASTHEAD_MEMO_SECONDS = 60
-    # conftest empties the cache but not this process's copy of the generation: a copy
-    # read by the previous test could equal the first generation this test starts
-    # (invalidate_all starts from the clock when the cache has none).
-    page_cache._generation.value = None
-    yield
-    page_cache._generation.value = None
+pytestmark = pytest.mark.usefixtures("process_caches_on")
 
 
 def queries_of(function, *args, **kwargs) -> tuple[object, list[str]]:

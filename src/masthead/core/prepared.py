@@ -62,10 +62,7 @@ class Prepared:
         if prepared is None:
             return list(queryset)
         sql, positions, state = prepared
-        params = tuple(
-            arg if type(arg) is kind else kind(arg)
-            for arg, kind in ((args[i], k) for i, k in positions)
-        )
+        params = tuple(args[i] if type(args[i]) is kind else kind(args[i]) for i, kind in positions)
         query = queryset.query
 
         def get_compiler(using=None, connection=None, elide_empty=True):

@@ -3,6 +3,7 @@ and none reads every article: at 100,000 articles a page costs about what it cos
 100 (bench/scale.py, docs/scale.md)."""
 
 import copy
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -69,10 +70,15 @@ def article_cards_queryset() -> PageQuerySet:
 
 
 def _hero_renditions() -> QuerySet:
+    return get_image_model().get_rendition_model().objects.filter(filter_spec__in=_hero_specs())
+
+
+@functools.cache
+def _hero_specs() -> tuple[str, ...]:
+    """The hero's sizes on the article page, and those of its social and structured data."""
     from masthead.distribution import images as shared_images
 
-    specs = [f.spec for f in images.filters_for("hero")] + list(shared_images.ALL_SPECS)
-    return get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
+    return (*(f.spec for f in images.filters_for("hero")), *shared_images.ALL_SPECS)
 
 
 def newest_first(queryset: QuerySet) -> QuerySet:
@@ -182,12 +188,11 @@ class Listing:
     def total(self) -> int:
         """The count; a big one is kept until the next publish (counting a tag on 27,000
         of 100,000 articles took 30 ms, the rest of the page as much)."""
-        generation = publish_generation()
-        key = f"masthead:listing-count:{generation}:{self.key}"
-        total = cache.get(key) if generation is not None else None
+        key = f"masthead:listing-count:{current_generation()}:{self.key}"
+        total = cache.get(key)
         if total is None:
             total = self.count_queryset.count()
-            if generation is not None and total >= CACHED_COUNT_FROM:
+            if total >= CACHED_COUNT_FROM:
                 cache.set(key, total, 3600)
         return total
 
@@ -204,17 +209,6 @@ class Listing:
 
 def listing_page(listing: Listing, number) -> Any:
     return Paginator(listing, settings.MASTHEAD_PAGE_SIZE).get_page(number)
-
-
-def publish_generation() -> int | None:
-    """The page cache's generation, which every publish, unpublish, move or deletion
-    moves on (core/page_cache.py); None if it cannot be read."""
-    try:
-        from masthead.core.page_cache import GENERATION_KEY, page_cache
-
-        return page_cache().get(GENERATION_KEY) or 0
-    except (ImportError, AttributeError):
-        return None
 
 
 def article_count() -> int:
