@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
+from masthead.core.xml import XmlSafeFeed
 from masthead.news.models import ArticlePage
 from masthead.news.selectors import section_for
 
@@ -51,7 +52,7 @@ def add_media_content(handler, image: images.SizedImage | None, credit: str) -> 
     handler.endElement("media:content")
 
 
-class NewsRssFeed(Rss201rev2Feed):
+class NewsRssFeed(XmlSafeFeed, Rss201rev2Feed):
     def rss_attributes(self) -> dict[str, str]:
         return {
             **super().rss_attributes(),
@@ -80,7 +81,7 @@ class NewsRssFeed(Rss201rev2Feed):
         add_media_content(handler, item["image"], item["image_credit"])
 
 
-class NewsAtomFeed(Atom1Feed):
+class NewsAtomFeed(XmlSafeFeed, Atom1Feed):
     def root_attributes(self) -> dict[str, str]:
         return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
 

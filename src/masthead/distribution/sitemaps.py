@@ -19,10 +19,10 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.xmlutils import SimplerXMLGenerator
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
+from masthead.core.xml import XmlSafeGenerator, xml_text
 from masthead.news.models import ArticlePage, Author
 
 from . import branding, selectors
@@ -179,14 +179,14 @@ def news_entries(request) -> list[dict[str, Any]]:
         {
             "loc": request.build_absolute_uri(page_path(article, request)),
             "publication_date": article.published_at,
-            "title": article.title,
+            "title": xml_text(article.title),  # the template cannot drop them
         }
         for article in articles
     ]
 
 
 def news_publication() -> dict[str, str]:
-    return {"name": branding.site_name(), "language": news_language()}
+    return {"name": xml_text(branding.site_name()), "language": news_language()}
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def w3c_datetime(value) -> str:
 def write_urlset(urls: list[dict[str, Any]]) -> str:
     """A <urlset> with <loc>, <lastmod> and image entries (escaping by the XML writer)."""
     out = StringIO()
-    xml = SimplerXMLGenerator(out, "utf-8")
+    xml = XmlSafeGenerator(out, "utf-8")
     xml.startDocument()
     xml.startElement("urlset", {"xmlns": SITEMAP_NS, "xmlns:image": IMAGE_NS})
     for url in urls:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from masthead.core.xml import XmlSafeFeed
+
 from .selectors import podcast_narrations
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -14,7 +16,7 @@ def hms(seconds: float | None) -> str:
     return f"{seconds // 3600:d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
-class PodcastFeedType(Rss201rev2Feed):
+class PodcastFeedType(XmlSafeFeed, Rss201rev2Feed):
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:itunes": ITUNES_NS}
 

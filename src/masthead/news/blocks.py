@@ -8,6 +8,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from .text import teaser
+from .validators import block_control_character_error
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "superscript", "subscript"]
 
@@ -187,3 +188,10 @@ class ArticleBodyBlock(blocks.StreamBlock):
     related = RelatedArticleBlock()
     embed = EmbedBlock()
     list = ListBlock()
+
+    def clean(self, value):
+        value = super().clean(value)
+        # Every text field of every block, present and future, in one place.
+        if error := block_control_character_error(self, value):
+            raise error
+        return value

@@ -23,6 +23,7 @@ from masthead.narration.panels import NarrationPanel
 
 from . import reading_time
 from .blocks import ArticleBodyBlock
+from .forms import NewsPageForm, NewsSnippetForm
 from .text import block_texts, count_images, count_words
 
 
@@ -47,6 +48,7 @@ class Author(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("photo"), FieldPanel("photo_alt")]),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    base_form_class = NewsSnippetForm
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +105,7 @@ class HomePage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Page):
 
     max_count = 1
     subpage_types = ["news.SectionPage"]
+    base_form_class = NewsPageForm
     template = "news/home_page.html"
 
     def route(self, request, path_components):
@@ -137,6 +140,7 @@ class SectionPage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Pag
 
     parent_page_types = ["news.HomePage"]
     subpage_types = ["news.ArticlePage"]
+    base_form_class = NewsPageForm
     content_panels = Page.content_panels + [FieldPanel("intro")]
     template = "news/section_page.html"
 
@@ -203,6 +207,7 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
+    base_form_class = NewsPageForm
     template = "news/article_page.html"
 
     content_panels = Page.content_panels + [
