@@ -36,7 +36,7 @@ def article_form_data(article, **changes) -> dict:
     links = list(article.article_authors.all())
     body = changes.pop("body", None)
     if body is None:
-        body = [(child.block_type, child.block.get_prep_value(child.value)) for child in article.body]
+        body = [(c.block_type, c.block.get_prep_value(c.value)) for c in article.body]
     body = [
         (kind, rich_text(value, features=RICH_TEXT_FEATURES) if kind == "paragraph" else value)
         for kind, value in body

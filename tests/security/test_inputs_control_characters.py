@@ -40,7 +40,7 @@ def imported(make_article, author, settings):
     article = make_article(
         title=f"Harbour{BAD} reopens\x0b",
         dek=f"Standfirst with a control{BAD}character\x1f.",
-        card_summary=f"Summary\x08 here",
+        card_summary="Summary\x08 here",
         hero_credit=f"Ledger{BAD} staff",
         tags=[f"Harbour{BAD}"],
         body=[
