@@ -12,8 +12,8 @@ from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from .models import SectionPage
-from .tags import give_tag_a_usable_slug
 from .selectors import NAV_CACHE_KEY
+from .tags import give_tag_a_usable_slug
 
 
 def forget_navigation(sender, **kwargs) -> None:
