@@ -174,7 +174,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
-        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        # Opens stored HTML the stock editor cannot parse (news/rich_text.py).
+        "WIDGET": "masthead.news.rich_text.TolerantDraftailRichTextArea",
         "OPTIONS": {"features": ["bold", "italic", "link", "superscript", "subscript"]},
     }
 }
