@@ -4,12 +4,16 @@ Templates render them with `{% responsive_picture %}`; the `prepare_renditions`
 task makes them ahead of the first reader so no request has to resize images.
 """
 
+import logging
 from functools import cache
 
 from django.apps import apps
+from django.conf import settings
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.images.models import AbstractImage, Filter, Picture
+
+logger = logging.getLogger(__name__)
 
 RENDITION_SPECS: dict[str, str] = {
     "hero": "format-{webp,jpeg} width-{640,1024,1600}",
@@ -89,7 +93,15 @@ def _attributes(attrs: dict) -> str:
 
 
 def prepare_all(image: AbstractImage) -> int:
-    """Create every public rendition of an image; returns how many specs were prepared."""
+    """Create every public rendition of an image; returns how many specs were prepared.
+
+    One at a time: Wagtail makes several renditions at once in threads, each decoding the
+    whole original. An image over MASTHEAD_MAX_IMAGE_PIXELS (one stored before the upload
+    limit) is not decoded at all."""
+    if (image.width or 0) * (image.height or 0) > settings.MASTHEAD_MAX_IMAGE_PIXELS:
+        logger.warning("Image %s is over the pixel limit; no renditions made", image.pk)
+        return 0
     filters = [f for kind in RENDITION_SPECS for f in filters_for(kind)]
-    image.get_renditions(*filters)
+    for filter in filters:
+        image.get_rendition(filter)
     return len(filters)
