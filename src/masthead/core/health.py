@@ -46,8 +46,13 @@ def record_heartbeat(
     """Say that this worker is alive now (one row per worker, updated in place)."""
     beat, _ = WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"pid": pid, "host": host, "lane": lane[:200], "started_at": started_at,
-                  "seen_at": timezone.now()},  # fmt: skip
+        defaults={
+            "pid": pid,
+            "host": host,
+            "lane": lane[:200],
+            "started_at": started_at,
+            "seen_at": timezone.now(),
+        },  # fmt: skip
     )
     return beat
 
@@ -238,7 +243,7 @@ def check_queue(now: datetime | None = None) -> Check:
     detail = summary + (f" ({oldest_task})" if oldest_task else "")
     problems = []
     if oldest_wait > max_wait:
-        problems.append(f"the oldest waiting task has waited {oldest_wait:.0f} s (> {max_wait:.0f})")
+        problems.append(f"a task has waited {oldest_wait:.0f} s to run (> {max_wait:.0f} s)")
     if stuck:
         problems.append(f"{len(stuck)} task(s) running for more than {max_run:.0f} s")
         detail += "".join(
