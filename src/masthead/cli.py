@@ -3,11 +3,12 @@
 import argparse
 import os
 import secrets
-import signal
 import subprocess
 import sys
 
 DEFAULT_SETTINGS = "masthead.settings.dev"
+# Seconds a child gets to stop after SIGTERM before it is killed.
+STOP_TIMEOUT = int(os.environ.get("MASTHEAD_STOP_TIMEOUT", "10"))
 
 
 def _setup_django() -> None:
@@ -27,17 +28,30 @@ def manage(argv: list[str]) -> int:
 
 def server_command(*, host: str, port: int, workers: int) -> list[str]:
     # One blocking thread per worker: granian's default of many threads tripled p99 here.
+    # A worker that dies (killed, out of memory) is replaced; without the flag granian
+    # stops altogether and takes the site down with it.
     return [
         sys.executable, "-m", "granian", "--interface", "wsgi",
         "--host", host, "--port", str(port), "--workers", str(workers),
-        "--blocking-threads", "1", "--no-ws", "masthead.wsgi:application",
+        "--blocking-threads", "1", "--no-ws",
+        "--respawn-failed-workers", "--respawn-interval", "1",
+        "--workers-kill-timeout", str(STOP_TIMEOUT),
+        "masthead.wsgi:application",
     ]  # fmt: skip
 
 
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "masthead.cli", "worker"]
+
+
 def serve(args: argparse.Namespace) -> int:
+    """granian in a process group of its own: SIGINT or SIGTERM stops every worker with it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    from masthead.core.processes import Child, Supervisor
+
     cmd = server_command(host=args.host, port=args.port, workers=args.workers)
-    return subprocess.call(cmd)
+    web = Child("web server", cmd, dict(os.environ), restart=False)
+    return Supervisor([web], stop_timeout=STOP_TIMEOUT).run()
 
 
 def worker(args: argparse.Namespace) -> int:
@@ -46,41 +60,41 @@ def worker(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    from masthead.core.processes import Child, Supervisor
+
     password = os.environ.get("MASTHEAD_DEMO_PASSWORD") or secrets.token_urlsafe(12)
     env = {**os.environ, "MASTHEAD_DEMO_PASSWORD": password}
-    print("Setting up the demo newsroom (database under var/) ...", flush=True)
-    steps = [["migrate", "--noinput", "-v", "0"], ["load_demo"]]
-    for step in steps:
-        code = subprocess.call([sys.executable, "-m", "masthead.cli", "manage", *step], env=env)
-        if code:
-            print(f"`masthead manage {' '.join(step)}` failed (exit {code}).", file=sys.stderr)
-            return code
+    if not args.no_setup:
+        print("Setting up the demo newsroom (database under var/) ...", flush=True)
+        steps = [["migrate", "--noinput", "-v", "0"], ["load_demo"]]
+        for step in steps:
+            cmd = [sys.executable, "-m", "masthead.cli", "manage", *step]
+            code = subprocess.call(cmd, env=env)
+            if code:
+                print(f"`masthead manage {' '.join(step)}` failed (exit {code}).", file=sys.stderr)
+                return code
     base = f"http://{args.host}:{args.port}"
-    print(
-        f"\nThe Calder Ledger (demo) is running at {base}/\n"
-        f"  Admin:     {base}/admin/\n"
-        f"  User name: editor\n"
-        f"  Password:  {password}\n"
-        "A background worker runs beside it (search index, images, scheduled publishing).\n"
-        "Press Ctrl+C to stop.\n",
-        flush=True,
-    )
-    worker_proc = subprocess.Popen([sys.executable, "-m", "masthead.cli", "worker"], env=env)
-    cmd = server_command(host=args.host, port=args.port, workers=args.workers)
-    server_proc = subprocess.Popen(cmd, env=env)
-    try:
-        return server_proc.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        for proc in (server_proc, worker_proc):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in (server_proc, worker_proc):
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+
+    def banner() -> None:
+        print(
+            f"\nThe Calder Ledger (demo) is running at {base}/\n"
+            f"  Admin:     {base}/admin/\n"
+            f"  User name: editor\n"
+            f"  Password:  {password if not args.no_setup else '(as set up before)'}\n"
+            "A background worker runs beside it (search index, images, narration, webhooks,\n"
+            "scheduled publishing); it is restarted whenever it stops.\n"
+            "Press Ctrl+C to stop.\n",
+            flush=True,
+        )
+
+    # Both are restarted when they exit: the task worker also exits on purpose to give its
+    # memory back (MASTHEAD_WORKER_MAX_TASKS), and then it is started again at once.
+    children = [
+        Child("task worker", worker_command(), env),
+        Child("web server", server_command(host=args.host, port=args.port,
+                                           workers=args.workers), env),
+    ]  # fmt: skip
+    return Supervisor(children, stop_timeout=STOP_TIMEOUT).run(on_started=banner)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default=host)
         p.add_argument("--port", type=int, default=port)
         p.add_argument("--workers", type=int, default=workers)
+        if name == "demo":
+            p.add_argument(
+                "--no-setup",
+                action="store_true",
+                help="skip migrate and load_demo: run on the var dir as it is",
+            )
     w = sub.add_parser("worker", help="run background tasks and scheduled publishing")
     w.add_argument("--batch", action="store_true", help="exit when the queue is empty")
     sub.add_parser("manage", help="run a Django management command", add_help=False)

@@ -186,8 +186,11 @@ def _publish_audio(narration: Narration, saved: list[str], script: Script, engin
 
 
 def _delete_files(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
+    # After a grace period, not now: a backup whose database copy was taken before the swap
+    # still points at these files and copies the media folder after it (core/housekeeping).
+    from masthead.core.housekeeping import schedule_file_deletion
+
+    schedule_file_deletion(names=names)
 
 
 def narration_fail(*, narration_id: int, error: Exception | str) -> None:

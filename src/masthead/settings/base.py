@@ -206,6 +206,16 @@ LOGGING = {
         "django_tasks_db": {"level": "INFO"},
     },
 }
+# Operations (docs/operations.md): worker heartbeats, health thresholds, media deletion.
+MASTHEAD_HEARTBEAT_INTERVAL = float(os.environ.get("MASTHEAD_HEARTBEAT_INTERVAL", "30"))
+MASTHEAD_HEALTH_WORKER_STALE = float(os.environ.get("MASTHEAD_HEALTH_WORKER_STALE", "120"))
+MASTHEAD_HEALTH_REQUIRE_WORKER = os.environ.get("MASTHEAD_HEALTH_REQUIRE_WORKER", "1") == "1"
+MASTHEAD_HEALTH_MIN_FREE_MB = int(os.environ.get("MASTHEAD_HEALTH_MIN_FREE_MB", "1024"))
+MASTHEAD_HEALTH_QUEUE_MAX_WAIT = float(os.environ.get("MASTHEAD_HEALTH_QUEUE_MAX_WAIT", "900"))
+MASTHEAD_HEALTH_TASK_MAX_RUNTIME = float(os.environ.get("MASTHEAD_HEALTH_TASK_MAX_RUNTIME", "3600"))
+MASTHEAD_MEDIA_DELETE_GRACE = float(os.environ.get("MASTHEAD_MEDIA_DELETE_GRACE", "86400"))
+MASTHEAD_HOUSEKEEPING_INTERVAL = float(os.environ.get("MASTHEAD_HOUSEKEEPING_INTERVAL", "3600"))
+MASTHEAD_WEBHOOKS_PAUSED = os.environ.get("MASTHEAD_WEBHOOKS_PAUSED", "0") == "1"
 MASTHEAD_SERVE_MEDIA = os.environ.get("MASTHEAD_SERVE_MEDIA", "1") == "1"
 MASTHEAD_TAGLINE = os.environ.get("MASTHEAD_TAGLINE", "Independent news for Calder Bay")
 # Make every public image size in the background as soon as an image is uploaded.

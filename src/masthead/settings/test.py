@@ -69,6 +69,8 @@ elif MASTHEAD_TEST_CACHE == "file":
 else:
     raise ImproperlyConfigured(f"MASTHEAD_TEST_CACHE={MASTHEAD_TEST_CACHE!r}: use file or redis.")
 MASTHEAD_PREPARE_RENDITIONS = False
+# Replaced media files go at once in tests (core/housekeeping.py); its tests set a grace.
+MASTHEAD_MEDIA_DELETE_GRACE = 0
 MASTHEAD_NARRATION_CACHE_DIR = _TMP / "voices"
 # Off by default so tests see each render; tests/core/test_page_cache.py turns it on.
 MASTHEAD_PAGE_CACHE_ENABLED = False

@@ -16,6 +16,8 @@ from django.db import close_old_connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from masthead.core.health import start_heartbeat
+
 logger = logging.getLogger("masthead.worker")
 
 
@@ -86,6 +88,7 @@ class Command(DbWorkerCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        start_heartbeat(lane=options.get("queue_name"), enabled=not options.get("batch"))
         publish_due_pages()
         stop = threading.Event()
         if not options["batch"]:

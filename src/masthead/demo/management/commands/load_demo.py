@@ -2,18 +2,28 @@ import os
 import secrets
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from masthead.demo.loader import load_demo
+from masthead.demo.renditions import prepare_demo_renditions
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo newsroom (The Calder Ledger): 5 sections, 8 authors, 60 articles, "
-        "generated images, editors' picks and the users 'editor' and 'reporter'. Safe to run "
-        "again: nothing is duplicated. The password comes from MASTHEAD_DEMO_PASSWORD, or is "
+        "generated images, editors' picks and the users 'editor' and 'reporter', then every image "
+        "size the public pages use. Safe to run again: nothing is duplicated. The password "
+        "comes from MASTHEAD_DEMO_PASSWORD, or is "
         "generated and printed."
     )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--no-renditions",
+            action="store_true",
+            help="leave the image sizes to the worker (the first page views are then slow)",
+        )
 
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
@@ -28,5 +38,11 @@ class Command(BaseCommand):
                 f"{result['articles_created']} new articles."
             )
         )
+        if settings.MASTHEAD_PREPARE_RENDITIONS and not options["no_renditions"]:
+            # Before the server starts, so the first reader does not wait for resizes.
+            started = time.monotonic()
+            self.stdout.write("Making the image sizes the public pages use ...")
+            sizes = prepare_demo_renditions(progress=self.stdout.write)
+            self.stdout.write(f"  {sizes} image sizes ready in {time.monotonic() - started:.1f} s")
         if generated:
             self.stdout.write(f"User 'editor' password: {password}")
