@@ -10,9 +10,15 @@ from masthead.narration.models import Narration
 from masthead.news.models import ArticlePage, Author
 from masthead.news.validators import control_character_message
 
-from .conftest import article_form_data
+from .inputs_forms import article_form_data
 
 BAD = "\x01"
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+
 
 XML_URLS = [
     "/feeds/rss.xml",

@@ -6,17 +6,28 @@ import struct
 import zlib
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.images.models import Rendition
 from wagtail.models import UploadedFile
 
+from masthead.core.roles import ensure_newsroom_roles
 from masthead.news import images as news_images
 from masthead.news.tasks import prepare_renditions
 
 Image = get_image_model()
 MB = 1024 * 1024
+
+
+@pytest.fixture
+def reporter(db, django_user_model, home):
+    """The least trusted role that may upload images."""
+    ensure_newsroom_roles()
+    user = django_user_model.objects.create_user("rory", "rory@example.org", "pw")
+    user.groups.add(Group.objects.get(name="Reporter"))
+    return user
 
 
 def png_bytes(width: int, height: int, *, rows: int | None = None, colour_type: int = 2) -> bytes:

@@ -1,32 +1,8 @@
-"""Admin users and the POST data of the article edit form, as a browser sends it."""
+"""The POST data of the article edit form, as a browser sends it."""
 
-import pytest
-from django.contrib.auth.models import Group
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from masthead.core.roles import ensure_newsroom_roles
 from masthead.news.blocks import RICH_TEXT_FEATURES
-
-
-@pytest.fixture
-def editor(db, django_user_model, home):
-    ensure_newsroom_roles()
-    user = django_user_model.objects.create_user("edith", "edith@example.org", "pw")
-    user.groups.add(Group.objects.get(name="Editor"))
-    return user
-
-
-@pytest.fixture
-def reporter(db, django_user_model, home):
-    ensure_newsroom_roles()
-    user = django_user_model.objects.create_user("rory", "rory@example.org", "pw")
-    user.groups.add(Group.objects.get(name="Reporter"))
-    return user
-
-
-@pytest.fixture
-def superuser(db, django_user_model):
-    return django_user_model.objects.create_superuser("root", "root@example.org", "pw")
 
 
 def article_form_data(article, **changes) -> dict:
