@@ -26,12 +26,14 @@ def free_port() -> int:
 def process_env(var_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
-        DJANGO_SETTINGS_MODULE="masthead.settings.dev",
-        MASTHEAD_VAR_DIR=str(var_dir),
-        PYTHONPATH=str(ROOT / "src"),
-        MASTHEAD_NARRATION_ENABLED="0",
-        MASTHEAD_STOP_TIMEOUT="10",
-        **extra,
+        {
+            "DJANGO_SETTINGS_MODULE": "masthead.settings.dev",
+            "MASTHEAD_VAR_DIR": str(var_dir),
+            "PYTHONPATH": str(ROOT / "src"),
+            "MASTHEAD_NARRATION_ENABLED": "0",
+            "MASTHEAD_STOP_TIMEOUT": "10",
+            **extra,
+        }
     )
     return env
 
