@@ -221,3 +221,36 @@ def test_demo_restarts_its_task_worker_after_it_is_killed(var_dir):
     finally:
         if demo.poll() is None:
             stop_and_check_nothing_is_left(demo, signal.SIGINT)
+
+
+def test_a_child_that_exits_is_restarted_at_once_and_only_rapid_crashes_back_off():
+    from masthead.core.processes import Child
+
+    env = dict(os.environ)
+    recycled = Child("task worker", [sys.executable, "-c", "pass"], env)
+    recycled.start()
+    recycled.proc.wait()
+    now = time.monotonic()
+    line = recycled.exited(now)
+    assert line.startswith(f"the task worker (pid {recycled.proc.pid}) exited with code 0")
+    assert line.endswith("; restarting it now")
+    assert recycled.restart_at == now
+
+    crashing = Child("task worker", [sys.executable, "-c", "raise SystemExit(3)"], env)
+    delays, lines = [], []
+    for _ in range(4):
+        crashing.start()
+        crashing.proc.wait()
+        now = time.monotonic()
+        lines.append(crashing.exited(now))
+        delays.append(crashing.restart_at - now)
+    assert delays == [0, 1, 2, 4]
+    assert "exited with code 3 after " in lines[2]
+    assert lines[2].endswith(": 3 crashes in a row, each within 10 s; restarting it in 2 s")
+    # A crash after a good run starts the count again: restarted at once.
+    crashing.start()
+    crashing.proc.wait()
+    crashing.started_at -= 60
+    now = time.monotonic()
+    assert crashing.exited(now).endswith("; restarting it now")
+    assert crashing.restart_at == now
