@@ -254,3 +254,16 @@ def test_a_child_that_exits_is_restarted_at_once_and_only_rapid_crashes_back_off
     now = time.monotonic()
     assert crashing.exited(now).endswith("; restarting it now")
     assert crashing.restart_at == now
+
+
+def test_granian_and_its_workers_stop_when_serve_itself_is_killed(var_dir):
+    port = free_port()
+    server = masthead(
+        "serve", "--port", str(port), "--workers", "2", env=process_env(var_dir),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_for(lambda: len(granian_workers(server.pid)[1]) == 2)
+    family = children_of(server.pid)
+    server.kill()
+    server.wait()
+    wait_for(lambda: not [pid for pid in family if alive(pid)], timeout=30)
