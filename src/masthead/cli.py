@@ -88,7 +88,7 @@ def demo(args: argparse.Namespace) -> int:
         )
 
     # Both are restarted when they exit: the task worker also exits on purpose to give its
-    # memory back (MASTHEAD_WORKER_MAX_TASKS), and then it is started again at once.
+    # memory back after a set number of tasks, and then it is started again at once.
     children = [
         Child("task worker", worker_command(), env),
         Child("web server", server_command(host=args.host, port=args.port,

@@ -254,3 +254,28 @@ def test_webhooks_can_be_paused_and_resumed_by_command(settings, capsys):
     assert webhooks_paused()
     set_webhooks_paused(paused=False)
     assert webhooks_paused()
+
+
+@pytest.mark.django_db
+def test_resuming_webhooks_queues_every_delivery_still_waiting(settings, capsys):
+    from django_tasks import default_task_backend
+
+    from masthead.distribution.models import Event, Webhook, WebhookDelivery
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    hook = Webhook.objects.create(name="Partner app", url="https://partner.example/hook")
+    Status = WebhookDelivery.Status
+    deliveries = {
+        status: WebhookDelivery.objects.create(
+            webhook=hook, event=Event.PUBLISHED, body="{}", status=status
+        )
+        for status in (Status.PENDING, Status.RETRYING, Status.SUCCEEDED, Status.FAILED)
+    }
+    call_command("webhooks", "pause")
+    call_command("webhooks", "resume")
+    assert "Queued 2 waiting delivery(ies)." in capsys.readouterr().out
+    queued = sorted(
+        r.args[0] for r in default_task_backend.results if r.task.name == "deliver_webhook"
+    )
+    assert queued == sorted([deliveries[Status.PENDING].pk, deliveries[Status.RETRYING].pk])

@@ -26,12 +26,14 @@ def free_port() -> int:
 def process_env(var_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
-        DJANGO_SETTINGS_MODULE="masthead.settings.dev",
-        MASTHEAD_VAR_DIR=str(var_dir),
-        PYTHONPATH=str(ROOT / "src"),
-        MASTHEAD_NARRATION_ENABLED="0",
-        MASTHEAD_STOP_TIMEOUT="10",
-        **extra,
+        {
+            "DJANGO_SETTINGS_MODULE": "masthead.settings.dev",
+            "MASTHEAD_VAR_DIR": str(var_dir),
+            "PYTHONPATH": str(ROOT / "src"),
+            "MASTHEAD_NARRATION_ENABLED": "0",
+            "MASTHEAD_STOP_TIMEOUT": "10",
+            **extra,
+        }
     )
     return env
 
@@ -219,3 +221,49 @@ def test_demo_restarts_its_task_worker_after_it_is_killed(var_dir):
     finally:
         if demo.poll() is None:
             stop_and_check_nothing_is_left(demo, signal.SIGINT)
+
+
+def test_a_child_that_exits_is_restarted_at_once_and_only_rapid_crashes_back_off():
+    from masthead.core.processes import Child
+
+    env = dict(os.environ)
+    recycled = Child("task worker", [sys.executable, "-c", "pass"], env)
+    recycled.start()
+    recycled.proc.wait()
+    now = time.monotonic()
+    line = recycled.exited(now)
+    assert line.startswith(f"the task worker (pid {recycled.proc.pid}) exited with code 0")
+    assert line.endswith("; restarting it now")
+    assert recycled.restart_at == now
+
+    crashing = Child("task worker", [sys.executable, "-c", "raise SystemExit(3)"], env)
+    delays, lines = [], []
+    for _ in range(4):
+        crashing.start()
+        crashing.proc.wait()
+        now = time.monotonic()
+        lines.append(crashing.exited(now))
+        delays.append(crashing.restart_at - now)
+    assert delays == [0, 1, 2, 4]
+    assert "exited with code 3 after " in lines[2]
+    assert lines[2].endswith(": 3 crashes in a row, each within 10 s; restarting it in 2 s")
+    # A crash after a good run starts the count again: restarted at once.
+    crashing.start()
+    crashing.proc.wait()
+    crashing.started_at -= 60
+    now = time.monotonic()
+    assert crashing.exited(now).endswith("; restarting it now")
+    assert crashing.restart_at == now
+
+
+def test_granian_and_its_workers_stop_when_serve_itself_is_killed(var_dir):
+    port = free_port()
+    server = masthead(
+        "serve", "--port", str(port), "--workers", "2", env=process_env(var_dir),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_for(lambda: len(granian_workers(server.pid)[1]) == 2)
+    family = children_of(server.pid)
+    server.kill()
+    server.wait()
+    wait_for(lambda: not [pid for pid in family if alive(pid)], timeout=30)

@@ -20,6 +20,17 @@ RAPID_EXIT_SECONDS = 10.0
 MAX_BACKOFF_SECONDS = 60.0
 
 
+def _die_with_parent() -> None:
+    """In the child, before it runs: SIGTERM when the supervisor dies, even by SIGKILL, so
+    no child outlives it (Linux's PR_SET_PDEATHSIG; elsewhere nothing)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def say(message: str) -> None:
     print(f"masthead: {message}", file=sys.stderr, flush=True)
 
@@ -38,7 +49,9 @@ class Child:
     history: list[int] = field(default_factory=list)
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(self.argv, env=self.env, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.argv, env=self.env, start_new_session=True, preexec_fn=_die_with_parent
+        )
         self.started_at = time.monotonic()
         self.restart_at = None
         self.history.append(self.proc.pid)

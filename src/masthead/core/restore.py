@@ -166,12 +166,16 @@ def after_restore(*, source_name: str, keep_queue: bool) -> dict[str, int]:
     from masthead.core import page_cache
     from masthead.core.models import WorkerHeartbeat
     from masthead.core.switches import set_webhooks_paused
+    from masthead.distribution.models import WebhookDelivery
 
     when = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
     set_webhooks_paused(paused=True, note=f"restored from {source_name} on {when}")
     dropped = 0
     if not keep_queue:
         dropped = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).delete()[0]
+    # Caught mid-send in the original: sent again (once) after `webhooks resume`.
+    sending = WebhookDelivery.Status.SENDING
+    WebhookDelivery.objects.filter(status=sending).update(status=WebhookDelivery.Status.PENDING)
     workers = WorkerHeartbeat.objects.all().delete()[0]
     cache.clear()
     page_cache.invalidate_all()
