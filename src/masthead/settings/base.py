@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "masthead.core.users_app.UsersAppConfig",  # wagtail.users with guarded user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
