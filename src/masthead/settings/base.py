@@ -53,10 +53,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy, above the page cache so cached
+    # pages carry them too (core/headers.py).
+    "masthead.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous page hits are answered here, before sessions, auth and CSRF run.
     "masthead.core.page_cache.PageCacheMiddleware",
@@ -228,3 +232,55 @@ WAGTAILFRONTENDCACHE = {
     f"varnish{i}": {"BACKEND": "masthead.core.front_cache.VarnishBackend", "LOCATION": url}
     for i, url in enumerate(u.strip() for u in MASTHEAD_VARNISH_URL.split(",") if u.strip())
 }
+
+# --- Security headers (docs/security.md) ---
+# Extra origins images and audio may come from, comma-separated: the S3 bucket's or CDN's
+# origin when media are not served by this site, e.g. "https://media.example.org".
+MASTHEAD_CSP_MEDIA_SOURCES = [
+    s.strip() for s in os.environ.get("MASTHEAD_CSP_MEDIA_SOURCES", "").split(",") if s.strip()
+]
+# Where browsers send reports of blocked content (a URL); empty = no reports.
+MASTHEAD_CSP_REPORT_URI = os.environ.get("MASTHEAD_CSP_REPORT_URI", "")
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, *MASTHEAD_CSP_MEDIA_SOURCES],
+        "media-src": [_SELF, *MASTHEAD_CSP_MEDIA_SOURCES],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "form-action": [_SELF],
+        "frame-ancestors": [_SELF],
+        **({"report-uri": [MASTHEAD_CSP_REPORT_URI]} if MASTHEAD_CSP_REPORT_URI else {}),
+    },
+}
+# The Wagtail admin's policy: the reader policy plus only what the admin was seen to need
+# in headless Chromium (tests/core/test_csp_browser.py): Wagtail 7.4's editor and listings
+# run inline <script> blocks (per-page data, so no hash fits) and its editor widgets set
+# inline styles. Still nothing from other sites, no eval, no plugins, no <base>.
+_UNSAFE_INLINE = "'unsafe-inline'"
+MASTHEAD_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [_SELF, _UNSAFE_INLINE],
+        "style-src": [_SELF, _UNSAFE_INLINE],
+        "img-src": [_SELF, "data:", "blob:", *MASTHEAD_CSP_MEDIA_SOURCES],
+    },
+}
+# Browser features no Masthead page uses, switched off for every origin.
+MASTHEAD_PERMISSIONS_POLICY = [
+    f.strip()
+    for f in os.environ.get(
+        "MASTHEAD_PERMISSIONS_POLICY",
+        "accelerometer,autoplay,browsing-topics,camera,display-capture,geolocation,gyroscope,"
+        "interest-cohort,magnetometer,microphone,midi,payment,usb",
+    ).split(",")
+    if f.strip()
+]
+# The admin makes no requests to other sites: no Gravatar, no Wagtail update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
