@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from masthead.core.email_url import email_settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MASTHEAD_VAR_DIR", Path.cwd() / "var")).resolve()
 
@@ -284,3 +286,10 @@ MASTHEAD_PERMISSIONS_POLICY = [
 # The admin makes no requests to other sites: no Gravatar, no Wagtail update check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# --- E-mail (password reset, workflow notifications): one URL, see core/email_url.py.
+MASTHEAD_EMAIL_URL = os.environ.get("MASTHEAD_EMAIL_URL", "smtp://localhost:25")
+globals().update(email_settings(MASTHEAD_EMAIL_URL))
+MASTHEAD_EMAIL_FROM = os.environ.get("MASTHEAD_EMAIL_FROM", "Masthead <noreply@localhost>")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = MASTHEAD_EMAIL_FROM
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = MASTHEAD_EMAIL_FROM
