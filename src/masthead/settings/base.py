@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -72,9 +75,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-step sign-in for staff when MASTHEAD_OTP is on (core/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "masthead.core.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns a locked-out sign-in into the sign-in page with the reason (core/login_guard.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "masthead.urls"
@@ -293,3 +301,29 @@ globals().update(email_settings(MASTHEAD_EMAIL_URL))
 MASTHEAD_EMAIL_FROM = os.environ.get("MASTHEAD_EMAIL_FROM", "Masthead <noreply@localhost>")
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = MASTHEAD_EMAIL_FROM
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = MASTHEAD_EMAIL_FROM
+
+# --- Sign-in throttling (django-axes; core/login_guard.py) and two-step sign-in.
+AUTHENTICATION_BACKENDS = [
+    "masthead.core.login_guard.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MASTHEAD_LOGIN_FAILURE_LIMIT = int(os.environ.get("MASTHEAD_LOGIN_FAILURE_LIMIT", "5"))
+MASTHEAD_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("MASTHEAD_LOGIN_LOCKOUT_MINUTES", "15"))
+# Proxies in front of the app that append the client's address to X-Forwarded-For
+# (0: the connection's own address is the client's).
+MASTHEAD_TRUSTED_PROXY_COUNT = int(os.environ.get("MASTHEAD_TRUSTED_PROXY_COUNT", "0"))
+AXES_FAILURE_LIMIT = MASTHEAD_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "masthead.core.login_guard.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "masthead.core.login_guard.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # failed attempts only: no log of every staff sign-in
+if MASTHEAD_TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = MASTHEAD_TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Two-step sign-in (TOTP, django-otp): when on, superusers must confirm an authenticator
+# app before using the admin, and every staff member who set one up is asked for a code.
+MASTHEAD_OTP = os.environ.get("MASTHEAD_OTP", "0") == "1"
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
