@@ -19,8 +19,10 @@ from wagtail.models import (
 
 WORKFLOW_NAME = "Editorial review"
 
+# A Reporter has "add" only: Wagtail lets the owner of a page edit it with "add", so a
+# reporter writes and revises their own stories and cannot change a colleague's.
 PAGE_PERMISSIONS = {
-    "Reporter": ["add_page", "change_page"],
+    "Reporter": ["add_page"],
     "Editor": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
     "Admin": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page",
               "bulk_delete_page"],

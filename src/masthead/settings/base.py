@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from masthead.core.email_url import email_settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MASTHEAD_VAR_DIR", Path.cwd() / "var")).resolve()
 
@@ -34,7 +36,7 @@ INSTALLED_APPS = [
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "masthead.core.users_app.UsersAppConfig",  # wagtail.users with guarded user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -53,10 +55,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy, above the page cache so cached
+    # pages carry them too (core/headers.py).
+    "masthead.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous page hits are answered here, before sessions, auth and CSRF run.
     "masthead.core.page_cache.PageCacheMiddleware",
@@ -66,9 +75,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-step sign-in for staff when MASTHEAD_OTP is on (core/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "masthead.core.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns a locked-out sign-in into the sign-in page with the reason (core/login_guard.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "masthead.urls"
@@ -244,3 +258,88 @@ WAGTAILFRONTENDCACHE = {
     f"varnish{i}": {"BACKEND": "masthead.core.front_cache.VarnishBackend", "LOCATION": url}
     for i, url in enumerate(u.strip() for u in MASTHEAD_VARNISH_URL.split(",") if u.strip())
 }
+
+# --- Security headers (docs/security.md) ---
+# Extra origins images and audio may come from, comma-separated: the S3 bucket's or CDN's
+# origin when media are not served by this site, e.g. "https://media.example.org".
+MASTHEAD_CSP_MEDIA_SOURCES = [
+    s.strip() for s in os.environ.get("MASTHEAD_CSP_MEDIA_SOURCES", "").split(",") if s.strip()
+]
+# Where browsers send reports of blocked content (a URL); empty = no reports.
+MASTHEAD_CSP_REPORT_URI = os.environ.get("MASTHEAD_CSP_REPORT_URI", "")
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, *MASTHEAD_CSP_MEDIA_SOURCES],
+        "media-src": [_SELF, *MASTHEAD_CSP_MEDIA_SOURCES],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "form-action": [_SELF],
+        "frame-ancestors": [_SELF],
+        **({"report-uri": [MASTHEAD_CSP_REPORT_URI]} if MASTHEAD_CSP_REPORT_URI else {}),
+    },
+}
+# The Wagtail admin's policy: the reader policy plus only what the admin was seen to need
+# in headless Chromium (tests/core/test_csp_browser.py): Wagtail 7.4's editor and listings
+# run inline <script> blocks (per-page data, so no hash fits) and its editor widgets set
+# inline styles. Still nothing from other sites, no eval, no plugins, no <base>.
+_UNSAFE_INLINE = "'unsafe-inline'"
+MASTHEAD_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [_SELF, _UNSAFE_INLINE],
+        "style-src": [_SELF, _UNSAFE_INLINE],
+        "img-src": [_SELF, "data:", "blob:", *MASTHEAD_CSP_MEDIA_SOURCES],
+    },
+}
+# Browser features no Masthead page uses, switched off for every origin.
+MASTHEAD_PERMISSIONS_POLICY = [
+    f.strip()
+    for f in os.environ.get(
+        "MASTHEAD_PERMISSIONS_POLICY",
+        "accelerometer,autoplay,browsing-topics,camera,display-capture,geolocation,gyroscope,"
+        "interest-cohort,magnetometer,microphone,midi,payment,usb",
+    ).split(",")
+    if f.strip()
+]
+# The admin makes no requests to other sites: no Gravatar, no Wagtail update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# --- E-mail (password reset, workflow notifications): one URL, see core/email_url.py.
+MASTHEAD_EMAIL_URL = os.environ.get("MASTHEAD_EMAIL_URL", "smtp://localhost:25")
+globals().update(email_settings(MASTHEAD_EMAIL_URL))
+MASTHEAD_EMAIL_FROM = os.environ.get("MASTHEAD_EMAIL_FROM", "Masthead <noreply@localhost>")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = MASTHEAD_EMAIL_FROM
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = MASTHEAD_EMAIL_FROM
+
+# --- Sign-in throttling (django-axes; core/login_guard.py) and two-step sign-in.
+AUTHENTICATION_BACKENDS = [
+    "masthead.core.login_guard.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MASTHEAD_LOGIN_FAILURE_LIMIT = int(os.environ.get("MASTHEAD_LOGIN_FAILURE_LIMIT", "5"))
+MASTHEAD_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("MASTHEAD_LOGIN_LOCKOUT_MINUTES", "15"))
+# Proxies in front of the app that append the client's address to X-Forwarded-For
+# (0: the connection's own address is the client's).
+MASTHEAD_TRUSTED_PROXY_COUNT = int(os.environ.get("MASTHEAD_TRUSTED_PROXY_COUNT", "0"))
+AXES_FAILURE_LIMIT = MASTHEAD_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "masthead.core.login_guard.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "masthead.core.login_guard.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # failed attempts only: no log of every staff sign-in
+if MASTHEAD_TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = MASTHEAD_TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Two-step sign-in (TOTP, django-otp): when on, superusers must confirm an authenticator
+# app before using the admin, and every staff member who set one up is asked for a code.
+MASTHEAD_OTP = os.environ.get("MASTHEAD_OTP", "0") == "1"
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME

@@ -4,6 +4,8 @@ import os
 
 from django.core.management.utils import get_random_secret_key
 
+from masthead.core.email_url import email_settings
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR
 
@@ -30,3 +32,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Mail stays on this machine: one file per message under var/mail/ unless
+# MASTHEAD_EMAIL_URL says otherwise.
+MASTHEAD_EMAIL_URL = os.environ.get("MASTHEAD_EMAIL_URL", f"file://{VAR_DIR / 'mail'}")
+globals().update(email_settings(MASTHEAD_EMAIL_URL))
