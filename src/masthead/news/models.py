@@ -23,6 +23,7 @@ from masthead.narration.panels import NarrationPanel
 
 from . import reading_time
 from .blocks import ArticleBodyBlock
+from .concurrency import ConflictCheckingPageForm
 from .text import block_texts, count_images, count_words
 
 
@@ -103,6 +104,7 @@ class HomePage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Page):
 
     max_count = 1
     subpage_types = ["news.SectionPage"]
+    base_form_class = ConflictCheckingPageForm
     template = "news/home_page.html"
 
     def route(self, request, path_components):
@@ -137,6 +139,7 @@ class SectionPage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Pag
 
     parent_page_types = ["news.HomePage"]
     subpage_types = ["news.ArticlePage"]
+    base_form_class = ConflictCheckingPageForm
     content_panels = Page.content_panels + [FieldPanel("intro")]
     template = "news/section_page.html"
 
@@ -203,6 +206,7 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
+    base_form_class = ConflictCheckingPageForm
     template = "news/article_page.html"
 
     content_panels = Page.content_panels + [
