@@ -75,6 +75,8 @@ def form_data(html: str, page) -> dict[str, list[str]]:
     body = [(block.block_type, rich_text(block.value.source)) for block in page.body]
     for name, value in nested_form_data({"body": streamfield(body)}).items():
         data[name] = [value]
+    for index, block in enumerate(page.body):
+        data[f"body-{index}-id"] = [block.id]
     return data
 
 
@@ -109,6 +111,7 @@ def test_a_publish_from_a_stale_form_is_refused_and_says_what_changed(alice, bru
     assert f"Standfirst was changed by Alice Adams {at(alice_revision)}: " in message
     assert f"“{OLD_DEK}” → “{NEW_DEK}”" in message
     assert "Title was changed" not in message  # only what Alice changed is listed
+    assert "Body was changed" not in message  # the editor's markup, not a visible change
     soup = BeautifulSoup(response.content.decode(), "html.parser")
     assert soup.find("input", {"name": "title"})["value"] == "Bridge to close for repairs"
     overwrite = soup.find("input", {"name": "overwrite_revision_confirmed"})

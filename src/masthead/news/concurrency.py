@@ -10,6 +10,7 @@ may reload or tick "Overwrite their changes" and post again. The rule is in
 docs/editing.md.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,6 +28,7 @@ OVERWRITE_FIELD = "overwrite_revision_confirmed"
 # Revisions walked to say who changed which field; older ones are summed up.
 MAX_REVISIONS_WALKED = 10
 QUOTE_CHARS = 120
+_DIFF_MARK = re.compile(r'class="[^"]*\b(addition|deletion)\b')
 
 
 @dataclass
@@ -63,7 +65,7 @@ class Conflict:
             line = f"{change.label} was changed by {_who(change.revision)} {_when(change.revision)}"
             if change.old is not None:
                 line += f": “{change.old}” → “{change.new}”"
-            lines.append(line + ".")
+            lines.append(line if line.endswith(("”", ".")) else line + ".")
         lines.append(
             "Your changes have not been saved. Reload the page to see the latest version, or "
             "tick “Overwrite their changes” and save again to replace it with yours."
@@ -138,13 +140,23 @@ def _changes(*, page, base: Revision, user) -> list[FieldChange]:
             continue
         for comparator in comparators:
             comparison = comparator(before, after)
-            if comparison.has_changed():
+            if _visibly_changed(comparison):
                 change = FieldChange(label=str(comparison.field_label()), revision=revision)
                 if type(comparison) is TextFieldComparison:
                     change.old = _quote(comparison.val_a)
                     change.new = _quote(comparison.val_b)
                 latest_by_label[change.label] = change
     return list(latest_by_label.values())
+
+
+def _visibly_changed(comparison) -> bool:
+    # A rich text block saved by the editor for the first time gains markup (Draftail's
+    # block keys) without any change a reader could see: judged by Wagtail's own diff.
+    if not comparison.has_changed():
+        return False
+    if type(comparison) is TextFieldComparison or not hasattr(comparison, "htmldiff"):
+        return True
+    return _DIFF_MARK.search(str(comparison.htmldiff())) is not None
 
 
 def _quote(value) -> str:
