@@ -241,3 +241,23 @@ def test_an_unchanged_page_saves_as_before(alice, article):
     assert response.status_code == 302
     assert re.search(r"/admin/pages/\d+/", response["Location"])
     assert ArticlePage.objects.get(pk=article.pk).dek == NEW_DEK
+
+
+def test_a_version_its_author_autosaved_over_after_it_was_loaded_is_a_conflict(
+    alice, bruno, article
+):
+    # Wagtail's autosave rewrites its own revision in place: the same id, a new time.
+    form_a = open_editor(alice, article)
+    first = alice.post(edit_url(article), form_a, HTTP_ACCEPT="application/json").json()
+    form_b = open_editor(bruno, article)
+    assert form_b["loaded_revision_id"] == [str(first["revision_id"])]
+    form_a.update({"dek": [NEW_DEK], "overwrite_revision_id": [str(first["revision_id"])]})
+    second = alice.post(edit_url(article), form_a, HTTP_ACCEPT="application/json").json()
+    assert second["revision_id"] == first["revision_id"]
+
+    form_b.update({"title": ["Bridge to close for repairs"], "action-publish": ["publish"]})
+    response = bruno.post(edit_url(article), form_b)
+
+    assert response.status_code == 200
+    assert "Alice Adams saved a newer version of this page" in messages_in(response)
+    assert ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object().dek == NEW_DEK
