@@ -8,8 +8,9 @@ checked by the body block (blocks.py), where the error can be shown on the exact
 """
 
 from django import forms
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm
 
+from .concurrency import ConflictCheckingPageForm
 from .validators import control_character_message
 
 
@@ -40,8 +41,8 @@ class RefusesControlCharacters:
         return valid
 
 
-class NewsPageForm(RefusesControlCharacters, WagtailAdminPageForm):
-    pass
+class NewsPageForm(RefusesControlCharacters, ConflictCheckingPageForm):
+    """Also refuses a save built from an out-of-date version (concurrency.py)."""
 
 
 class NewsSnippetForm(RefusesControlCharacters, WagtailAdminModelForm):
