@@ -50,6 +50,10 @@ def burst_seconds() -> int:
     return getattr(settings, "MASTHEAD_AUDIENCE_BURST_SECONDS", 60)
 
 
+def daily_cap() -> int:
+    return getattr(settings, "MASTHEAD_AUDIENCE_DAILY_CAP", 20)
+
+
 def dedupe() -> bool:
     return getattr(settings, "MASTHEAD_AUDIENCE_DEDUPE", False)
 

@@ -43,10 +43,15 @@ def _oversized(request: HttpRequest) -> bool:
 
 
 def _cross_site(request: HttpRequest) -> bool:
-    """Another site's page posting beacons; browsers say so in Origin and Sec-Fetch-Site."""
+    """Another site's page posting beacons; browsers say so in Origin and Sec-Fetch-Site.
+
+    `Origin: null` comes from sandboxed iframes, data: and file: pages: never ours.
+    """
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         return True
     origin = request.headers.get("Origin")
+    if origin is not None and origin.strip().lower() == "null":
+        return True
     return bool(origin) and not url_has_allowed_host_and_scheme(
         origin + "/", allowed_hosts={request.get_host()}
     )
@@ -68,12 +73,14 @@ def record_view(request: HttpRequest) -> HttpResponse:
         return _status(403)
     if is_bot(request):
         return _status(204)
-    if not guards.allow_burst(request):
+    day = services.newsroom_day()
+    if not guards.allow_burst(request, day=day):
         return _status(429)
     if not live_articles.is_live(article_id):
         return _status(404)
-    day = services.newsroom_day()
     if conf.dedupe() and not guards.first_view_in_window(request, article_id=article_id, day=day):
         return _status(204)
+    if not guards.within_daily_cap(request, article_id=article_id, day=day):
+        return _status(204)  # this address's views of the article today are all counted
     services.record_view(article_id=article_id, day=day)
     return _status(204)

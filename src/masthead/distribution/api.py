@@ -7,6 +7,7 @@ constant number of queries (bylines, tags and images are prefetched).
 
 from collections.abc import Callable
 
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from rest_framework.fields import Field
 from rest_framework.filters import BaseFilterBackend
@@ -14,14 +15,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from taggit.models import Tag
 from wagtail.api import APIField
-from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.filters import OrderingFilter
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 
 from masthead.news.models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
 from masthead.news.selectors import section_for
 
-from . import images, selectors
+from . import api_params, images, selectors
+from .api_params import CheckedFieldsFilter as FieldsFilter
+from .api_params import CheckedSearchFilter as SearchFilter
 from .body_html import bodies_html
 from .links import page_path
 
@@ -43,6 +47,23 @@ class PublicReadOnlyMixin:
     @classmethod
     def get_meta_fields(cls, model):
         return cls._convert_api_fields([*cls.meta_fields, *cls.extra_meta_fields])
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Every parameter is checked before any query: a bad one is a 400, never a 500.
+        api_params.check_query(request.GET)
+        api_params.check_object_id(kwargs.get("pk"))
+        fields = self.get_available_fields(self.model, db_fields_only=True)
+        api_params.check_field_filters(request.GET, model=self.model, fields=fields)
+
+    def listing_view(self, request):
+        if "search" not in request.GET:
+            return super().listing_view(request)
+        try:
+            with transaction.atomic():  # a savepoint: a refused search leaves the connection usable
+                return super().listing_view(request)
+        except DatabaseError as error:  # terms the search engine cannot parse
+            raise BadRequestError("search could not be understood; try plain words") from error
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -167,7 +188,7 @@ class ArticleFilter(BaseFilterBackend):
 PAGE_META_FIELDS = [f for f in PagesAPIViewSet.meta_fields if f != "html_url"]
 
 
-class ArticlesAPIViewSet(PublicReadOnlyMixin, PagesAPIViewSet):
+class ArticlesAPIViewSet(PublicReadOnlyMixin, api_params.SiteParameterMixin, PagesAPIViewSet):
     name = "articles"
     model = ArticlePage
     filter_backends = [ArticleFilter, FieldsFilter, OrderingFilter, SearchFilter]
@@ -209,7 +230,7 @@ class SectionFeedsField(WholeObjectField):
         return feed_links(self.context, "section", section.slug)
 
 
-class SectionsAPIViewSet(PublicReadOnlyMixin, PagesAPIViewSet):
+class SectionsAPIViewSet(PublicReadOnlyMixin, api_params.SiteParameterMixin, PagesAPIViewSet):
     name = "sections"
     model = SectionPage
     filter_backends = [FieldsFilter, OrderingFilter]

@@ -343,3 +343,12 @@ else:
 # app before using the admin, and every staff member who set one up is asked for a code.
 MASTHEAD_OTP = os.environ.get("MASTHEAD_OTP", "0") == "1"
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+
+# Edges readers and administrators can push on (docs/settings.md, "Abuse limits"): counted
+# views of one article per address a day, and the hosts webhooks may reach although they
+# resolve to a private, loopback or link-local address (comma-separated names, addresses
+# or networks such as 10.1.0.0/16).
+MASTHEAD_AUDIENCE_DAILY_CAP = int(os.environ.get("MASTHEAD_AUDIENCE_DAILY_CAP", "20"))
+MASTHEAD_WEBHOOK_ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("MASTHEAD_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
+]

@@ -1,4 +1,5 @@
 from django import template
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -57,3 +58,22 @@ def safe_richtext(value) -> str:
 
     html = value.__html__() if hasattr(value, "__html__") else str(value)
     return mark_safe(sanitise_rich_text(html))  # noqa: S308
+
+
+# The query parameters listing pages read besides `page`: the search words. Anything else
+# in the address (utm_source, fbclid, ...) is left out of the links, because the page cache
+# keys a page on `page` and `q` only (MASTHEAD_PAGE_CACHE_QUERY_PARAMS): a link copying the
+# whole query string would store one visitor's parameters in the page served to everyone.
+LISTING_PARAMS = ("q",)
+
+
+@register.simple_tag(takes_context=True)
+def pagination_url(context, page: int) -> str:
+    """`?page=N`, keeping the search words and nothing else from the current address."""
+    query = QueryDict(mutable=True)
+    for name in LISTING_PARAMS:
+        value = context["request"].GET.get(name)
+        if value:
+            query[name] = value
+    query["page"] = page
+    return "?" + query.urlencode()
