@@ -4,8 +4,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from masthead.pages.documents import serve_document
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document view with its privacy checks, and a private document's
+    # Cache-Control (masthead/pages/documents.py).
+    path("documents/<int:document_id>/<str:document_filename>", serve_document),
     path("documents/", include(wagtaildocs_urls)),
 ]
 
