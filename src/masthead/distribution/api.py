@@ -201,7 +201,7 @@ class ArticlesAPIViewSet(PublicReadOnlyMixin, PagesAPIViewSet):
 
     def get_queryset(self):
         in_site = self.get_base_queryset().values("pk")
-        return selectors.published_articles().filter(pk__in=in_site)
+        return selectors.published_articles(searchable=True).filter(pk__in=in_site)
 
 
 class SectionFeedsField(WholeObjectField):

@@ -14,17 +14,20 @@ from masthead.news.models import (
     HomePage,
     SectionPage,
 )
+from masthead.news import visibility
 from masthead.news.visibility import has_visible_page, visible_q, visible_to_readers
 
 from .models import Webhook
 
 
-def published_articles() -> PageQuerySet:
+def published_articles(*, searchable: bool = False) -> PageQuerySet:
     """Articles readers may see (news/visibility.py) with hero image, renditions, byline
-    and tags; newest first."""
+    and tags; newest first. `searchable`: in the form Wagtail's search takes (the API's
+    ?search=)."""
+    articles = ArticlePage.objects.all()
+    articles = visibility.searchable(articles) if searchable else visible_to_readers(articles)
     return (
-        visible_to_readers(ArticlePage.objects.all())
-        .defer_streamfields()
+        articles.defer_streamfields()
         .select_related("hero_image")
         .prefetch_related(
             "hero_image__renditions",
