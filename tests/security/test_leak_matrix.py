@@ -69,7 +69,9 @@ def narrate(article, audio: bytes = b"ID3 audio") -> str:
 
 def restrict(target, kind: str, restriction_model=PageViewRestriction, field="page"):
     restriction = restriction_model.objects.create(
-        **{field: target}, restriction_type=kind, password="opensesame" if kind == "password" else ""
+        **{field: target},
+        restriction_type=kind,
+        password="opensesame" if kind == "password" else "",
     )
     if kind == PageViewRestriction.GROUPS:
         restriction.groups.add(Group.objects.get_or_create(name="Subscribers")[0])
@@ -193,6 +195,9 @@ SINKS = {
     "API articles": lambda c, n: api_text(c, "/api/v2/articles/"),
     "API articles, search": lambda c, n: api_text(c, "/api/v2/articles/?search=lighthouse"),
     "API articles of a tag": lambda c, n: api_text(c, "/api/v2/articles/?tag=harbour-life"),
+    "API article body with related cards": lambda c, n: api_text(
+        c, f"/api/v2/articles/{n.host.pk}/"
+    ),
 }
 
 
@@ -201,7 +206,9 @@ def absent_from(text: str, newsroom: Newsroom) -> list[str]:
     return [needle for needle in (secret.title, secret.url, secret.slug) if needle in text]
 
 
-MATRIX = [pytest.param((kind, scope), id=f"{kind}-on-{scope}") for kind in KINDS for scope in SCOPES]
+MATRIX = [
+    pytest.param((kind, scope), id=f"{kind}-on-{scope}") for kind in KINDS for scope in SCOPES
+]
 
 
 @pytest.mark.parametrize("newsroom", MATRIX, indirect=True)
@@ -286,7 +293,9 @@ def test_the_beacon_does_not_count_a_restricted_article(client, newsroom):
         )
 
     def views(article) -> int:
-        return sum(DailyArticleViews.objects.filter(article=article).values_list("views", flat=True))
+        return sum(
+            DailyArticleViews.objects.filter(article=article).values_list("views", flat=True)
+        )
 
     before = views(newsroom.secret)
     assert beacon(newsroom.secret).status_code == 404

@@ -6,6 +6,7 @@ from django.db.models import F, Max, Prefetch, QuerySet
 from taggit.models import Tag
 from wagtail.models import Page, PageQuerySet
 
+from masthead.news import visibility
 from masthead.news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -14,7 +15,6 @@ from masthead.news.models import (
     HomePage,
     SectionPage,
 )
-from masthead.news import visibility
 from masthead.news.visibility import has_visible_page, visible_q, visible_to_readers
 
 from .models import Webhook
