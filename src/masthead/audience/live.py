@@ -1,4 +1,6 @@
-"""Which article ids a beacon may count: live article pages, remembered briefly.
+"""Which article ids a beacon may count: articles any reader may see (live, no view
+restriction on them or an ancestor: news/visibility.py), remembered briefly. A
+restricted article is not counted: its views would rank it in "Most popular".
 
 Each web process remembers ids it found live for LIVE_SECONDS, so a busy article costs
 one query per process per half minute rather than one per beacon. Unpublishing or
@@ -23,8 +25,9 @@ class LiveArticles:
         if self._until.get(article_id, 0.0) > now:
             return True
         from masthead.news.models import ArticlePage
+        from masthead.news.visibility import visible_to_readers
 
-        if not ArticlePage.objects.filter(pk=article_id, live=True).exists():
+        if not visible_to_readers(ArticlePage.objects.filter(pk=article_id)).exists():
             self.forget(article_id)
             return False
         with self._lock:

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from masthead.news.models import ArticlePage, ArticleTag
+from masthead.news.visibility import has_visible_page, visible_to_readers
 
 from . import conf
 
@@ -29,8 +30,9 @@ PAGE_ID_RE = re.compile(r"""\bid=["']?(\d+)""")
 def related_articles(
     *, article: ArticlePage, limit: int = 4, tag_ids: list[int] | None = None, cached: bool = True
 ) -> list[ArticlePage]:
-    """Up to `limit` live articles to read next, each never the article itself nor one
-    already linked in its body (related cards, links in the text).
+    """Up to `limit` articles to read next that any reader may see (news/visibility.py),
+    each never the article itself nor one already linked in its body (related cards,
+    links in the text).
 
     `tag_ids` saves a query when the caller has the article's tags; `cached=False` is
     for previews, whose picks and body may differ from the published page's. When the
@@ -152,7 +154,7 @@ def suggestion_scores(
 
 
 def _tag_candidates(tag_ids: list[int]) -> list[tuple[int, int, datetime | None, str]]:
-    """(article, tag, published, path) of each tag's newest taggings that are live.
+    """(article, tag, published, path) of each tag's newest taggings of visible articles.
 
     "Newest" by tagging (the tag index's own order), so the database reads a hundred
     entries per tag and stops: ranking a popular tag's 20,000 articles by publication
@@ -167,8 +169,8 @@ def _tag_candidates(tag_ids: list[int]) -> list[tuple[int, int, datetime | None,
             pk__in=ArticleTag.objects.filter(tag_id=tag_id)
             .order_by("-pk")
             .values("pk")[:CANDIDATES_PER_TAG],
-            content_object__live=True,
         )
+        .filter(has_visible_page("content_object_id"))
         .order_by()
         .values_list(*columns)
         for tag_id in tag_ids
@@ -201,7 +203,9 @@ def _section_candidates(article: ArticlePage, parent_path: str) -> list[tuple[in
 
     # The path as a LIKE, so the database walks the published_at index newest first and
     # stops after a few rows (a path range had SQLite sort the whole section).
-    siblings = ArticlePage.objects.live().filter(path__startswith=parent_path, depth=article.depth)
+    siblings = visible_to_readers(ArticlePage.objects.all()).filter(
+        path__startswith=parent_path, depth=article.depth
+    )
     return list(
         newest_first(siblings.exclude(pk=article.pk)).values_list("pk", "published_at")[
             :SECTION_CANDIDATES

@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
-from wagtail.models import Page
 
 from masthead.news.models import ArticlePage, SectionPage
+from masthead.news.visibility import visible_ids, visible_to_readers
 
 from . import conf
 from .models import DailyArticleViews
@@ -22,7 +22,8 @@ def popular_window() -> timedelta:
 def most_popular(
     *, since: datetime | None = None, limit: int = 5, exclude_id: int | None = None
 ) -> list[ArticlePage]:
-    """Live articles ranked by views since `since` (default: the last 48 hours).
+    """Articles readers may see (news/visibility.py) ranked by views since `since`
+    (default: the last 48 hours).
 
     Each article carries `.views`. When fewer articles were read than there are
     slots, the rest are filled with the most recent articles (with `.views == 0`).
@@ -52,7 +53,8 @@ def most_popular_ids(
 
 
 def popular_ranking(*, first_day: date, size: int) -> list[tuple[int, int]]:
-    """[(article id, views)] of live articles from `first_day` to today, most viewed first."""
+    """[(article id, views)] of visible articles from `first_day` to today, most viewed
+    first."""
     today = timezone.localdate()
     key = f"audience:popular:{first_day.isoformat()}:{today.isoformat()}:{size}"
     ranking = cache.get(key)
@@ -63,12 +65,14 @@ def popular_ranking(*, first_day: date, size: int) -> list[tuple[int, int]]:
 
 
 def rank_articles(*, first_day: date, last_day: date, size: int) -> list[tuple[int, int]]:
-    """The uncached ranking: [(article id, views)] of the `size` most read live articles.
+    """The uncached ranking: [(article id, views)] of the `size` most read articles
+    readers may see.
 
     Two cheap steps instead of one join: sum the window's rows from the covering
     (day, article, views) index alone and keep the top few, then look up which of those
-    few are live. Joining every row of the window to the page table first cost 5-10x
-    more at 100,000 articles (bench/most_popular.py). Both day bounds matter: with only
+    few are live and public (news/visibility.py). Joining every row of the window to the
+    page table first cost 5-10x more at 100,000 articles (bench/most_popular.py). Both
+    day bounds matter: with only
     `day >= x` SQLite's planner guesses a quarter of the table and walks it by article.
     """
     totals = (
@@ -81,11 +85,11 @@ def rank_articles(*, first_day: date, last_day: date, size: int) -> list[tuple[i
     while True:
         top = [(row["article_id"], row["total"]) for row in totals[:fetch]]
         ids = [pk for pk, _ in top]
-        live = set(Page.objects.filter(pk__in=ids, live=True).values_list("pk", flat=True))
-        ranked = [(pk, total) for pk, total in top if pk in live][:size]
+        visible = visible_ids(ids)
+        ranked = [(pk, total) for pk, total in top if pk in visible][:size]
         if len(ranked) == size or len(top) < fetch:
             return ranked
-        fetch *= 4  # many of the most read were unpublished: look further down
+        fetch *= 4  # many of the most read were unpublished or restricted: look further
 
 
 def recent_article_ids(*, size: int) -> list[int]:
@@ -94,7 +98,8 @@ def recent_article_ids(*, size: int) -> list[int]:
     key = f"audience:recent:{size}"
     ids = cache.get(key)
     if ids is None:
-        ids = list(newest_first(ArticlePage.objects.live()).values_list("pk", flat=True)[:size])
+        visible = visible_to_readers(ArticlePage.objects.all())
+        ids = list(newest_first(visible).values_list("pk", flat=True)[:size])
         cache.set(key, ids, conf.popular_cache_seconds())
     return ids
 

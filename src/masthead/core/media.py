@@ -2,10 +2,19 @@
 
 Browsers need byte ranges to seek in audio; Django's static `serve` view has none.
 Behind a CDN or S3 (MASTHEAD_SERVE_MEDIA=0) this view is not used.
+
+Not every file is for everyone. Documents are served only by Wagtail's document view
+(/documents/<id>/<name>, WAGTAILDOCS_SERVE_METHOD = "serve_view"), which checks the
+collection's privacy: here they are not found. Other prefixes may have a guard,
+registered by the app that knows who may read them (masthead/pages registers the
+narration files'); a guard answers PUBLIC, PRIVATE (served, never from a shared cache)
+or None (not found, as for a file that does not exist).
 """
 
 import mimetypes
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +25,24 @@ from django.views.decorators.http import require_safe
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 MAX_AGE = 86400
+PUBLIC, PRIVATE = "public", "private"
+REFUSED_PREFIXES = ("documents/",)  # Wagtail's documents: its serve view checks privacy
+
+_guards: dict[str, Callable[[HttpRequest, str], str | None]] = {}
+
+
+def register_guard(prefix: str, guard: Callable[[HttpRequest, str], str | None]) -> None:
+    """`guard(request, path)` decides who may download files under `prefix`."""
+    _guards[prefix] = guard
+
+
+def _access(request: HttpRequest, path: str) -> str | None:
+    if path.startswith(REFUSED_PREFIXES):
+        return None
+    for prefix, guard in _guards.items():
+        if path.startswith(prefix):
+            return guard(request, path)
+    return PUBLIC
 
 
 def _file(path: str) -> Path:
@@ -42,6 +69,11 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
 @require_safe
 def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     full = _file(path)
+    # The normalised name (no "./" or "//" tricks past the prefixes), as storage has it.
+    name = Path(os.path.relpath(full, os.path.abspath(settings.MEDIA_ROOT))).as_posix()
+    access = _access(request, name)
+    if access is None:
+        raise Http404
     stat = full.stat()
     content_type = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
     requested = _byte_range(request.headers.get("Range", ""), stat.st_size)
@@ -61,7 +93,10 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
         response = FileResponse(handle, content_type=content_type)
     response["Accept-Ranges"] = "bytes"
     response["Last-Modified"] = http_date(stat.st_mtime)
-    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    if access == PRIVATE:
+        response["Cache-Control"] = "private, no-store"
+    else:
+        response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
 
 

@@ -5,12 +5,14 @@ from django.utils import timezone
 
 from masthead.core.memo import memo
 from masthead.news.models import ArticlePage
+from masthead.news.visibility import has_visible_page
 
 from .models import EditorsPick
 
 
 def editors_picks(*, limit: int = 4, exclude_id: int | None = None) -> list[ArticlePage]:
-    """Picked articles in the editors' order; unpublished or expired picks drop out."""
+    """Picked articles in the editors' order; unpublished, restricted (news/visibility.py)
+    or expired picks drop out."""
     from masthead.news.selectors import cards_by_id
 
     picks = editors_pick_ids(limit=limit, exclude_id=exclude_id)
@@ -31,7 +33,7 @@ def editors_pick_ids(*, limit: int = 4, exclude_id: int | None = None) -> list[i
 
 def _current_pick_ids(limit: int) -> list[int]:
     return list(
-        EditorsPick.objects.filter(article__live=True)
+        EditorsPick.objects.filter(has_visible_page("article_id"))
         .filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
         .order_by("sort_order", "pk")
         .values_list("article_id", flat=True)[:limit]

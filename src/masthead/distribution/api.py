@@ -222,7 +222,7 @@ class ArticlesAPIViewSet(PublicReadOnlyMixin, api_params.SiteParameterMixin, Pag
 
     def get_queryset(self):
         in_site = self.get_base_queryset().values("pk")
-        return selectors.published_articles().filter(pk__in=in_site)
+        return selectors.published_articles(searchable=True).filter(pk__in=in_site)
 
 
 class SectionFeedsField(WholeObjectField):
@@ -242,7 +242,7 @@ class SectionsAPIViewSet(PublicReadOnlyMixin, api_params.SiteParameterMixin, Pag
 
     def get_queryset(self):
         in_site = self.get_base_queryset().values("pk")
-        return SectionPage.objects.live().public().filter(pk__in=in_site).order_by("path")
+        return selectors.visible_sections().filter(pk__in=in_site).order_by("path")
 
 
 class AuthorHtmlUrlField(WholeObjectField):
@@ -284,8 +284,10 @@ class AuthorsAPIViewSet(PublicReadOnlyMixin, BaseAPIViewSet):
     extra_meta_fields = [APIField("html_url", serializer=AuthorHtmlUrlField())]
 
     def get_queryset(self):
+        # Authors of at least one article readers may see (news/visibility.py).
         return (
-            Author.objects.select_related("photo")
+            selectors.authors_with_visible_articles()
+            .select_related("photo")
             .prefetch_related("photo__renditions")
             .order_by("name")
         )
@@ -302,7 +304,8 @@ class TagFeedsField(WholeObjectField):
 
 
 class TagsAPIViewSet(PublicReadOnlyMixin, BaseAPIViewSet):
-    """Topics of published articles only: a draft's tags could give a story away."""
+    """Topics of articles readers may see only: a draft's or a restricted article's tags
+    could give a story away."""
 
     name = "tags"
     model = Tag
@@ -315,8 +318,7 @@ class TagsAPIViewSet(PublicReadOnlyMixin, BaseAPIViewSet):
     extra_meta_fields = [APIField("html_url", serializer=TagHtmlUrlField())]
 
     def get_queryset(self):
-        live = ArticleTag.objects.filter(content_object__live=True).values("tag_id")
-        return Tag.objects.filter(pk__in=live).order_by("name")
+        return selectors.tags_with_visible_articles().order_by("name")
 
 
 api_router = WagtailAPIRouter("masthead_api")

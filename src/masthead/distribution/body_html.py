@@ -108,7 +108,8 @@ def _image(value, absolute: Callable[[str], str]) -> str:
 
 
 def _related(article, request: HttpRequest) -> str:
-    if article is None or not article.live:
+    # Cards of drafts and restricted articles are not shown (news/blocks.py marks them).
+    if article is None or not article.live or getattr(article, "hidden_from_readers", False):
         return ""
     url = request.build_absolute_uri(page_path(article, request))
     return format_html('<p>Read also: <a href="{}">{}</a></p>', url, article.title)

@@ -6,17 +6,28 @@ from django.db.models import F, Max, Prefetch, QuerySet
 from taggit.models import Tag
 from wagtail.models import Page, PageQuerySet
 
-from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+from masthead.news import visibility
+from masthead.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    ArticleTag,
+    Author,
+    HomePage,
+    SectionPage,
+)
+from masthead.news.visibility import has_visible_page, visible_q, visible_to_readers
 
 from .models import Webhook
 
 
-def published_articles() -> PageQuerySet:
-    """Live, public articles with hero image, renditions, byline and tags; newest first."""
+def published_articles(*, searchable: bool = False) -> PageQuerySet:
+    """Articles readers may see (news/visibility.py) with hero image, renditions, byline
+    and tags; newest first. `searchable`: in the form Wagtail's search takes (the API's
+    ?search=)."""
+    articles = ArticlePage.objects.all()
+    articles = visibility.searchable(articles) if searchable else visible_to_readers(articles)
     return (
-        ArticlePage.objects.live()
-        .public()
-        .defer_streamfields()
+        articles.defer_streamfields()
         .select_related("hero_image")
         .prefetch_related(
             "hero_image__renditions",
@@ -59,7 +70,7 @@ def authored_article_ids(author: Author) -> QuerySet:
 
 
 def section_by_slug(slug: str) -> SectionPage | None:
-    return SectionPage.objects.live().public().filter(slug=slug).first()
+    return visible_to_readers(SectionPage.objects.filter(slug=slug)).first()
 
 
 def tag_by_slug(slug: str) -> Tag | None:
@@ -75,32 +86,33 @@ def author_by_slug(slug: str) -> Author | None:
 
 def sitemap_pages() -> PageQuerySet:
     """The home page and the sections: what a crawler reaches besides articles."""
-    return Page.objects.live().public().type(HomePage, SectionPage).order_by("path")
+    return visible_to_readers(Page.objects.type(HomePage, SectionPage)).order_by("path")
 
 
 def sitemap_articles() -> QuerySet:
     """Rows, not pages: a sitemap page lists up to 50,000 of them. In id order, so a
     page of the sitemap keeps its URLs as new articles are added."""
     return (
-        ArticlePage.objects.live()
-        .public()
+        visible_to_readers(ArticlePage.objects.all())
         .order_by("pk")
         .values("pk", "url_path", "last_published_at", "hero_image__file")
     )
 
 
 def sitemap_authors() -> QuerySet:
-    """Authors with at least one live article, with the date of their latest one."""
+    """Authors with at least one article readers may see, with the date of their latest
+    one (the filter and the aggregate share one join: only visible articles count)."""
     return (
-        Author.objects.filter(article_links__page__live=True)
+        Author.objects.filter(visible_q("article_links__page"))
         .annotate(lastmod=Max("article_links__page__last_published_at"))
         .order_by("pk")
     )
 
 
 def sitemap_tags() -> QuerySet:
+    """Tags of at least one article readers may see, with the date of the latest one."""
     return (
-        Tag.objects.filter(news_articletag_items__content_object__live=True)
+        Tag.objects.filter(visible_q("news_articletag_items__content_object"))
         .annotate(lastmod=Max("news_articletag_items__content_object__last_published_at"))
         .order_by("pk")
     )
@@ -109,12 +121,31 @@ def sitemap_tags() -> QuerySet:
 def news_sitemap_articles(*, since: datetime, limit: int) -> PageQuerySet:
     """Articles published since `since`, newest first (Google News reads the last 2 days)."""
     return (
-        ArticlePage.objects.live()
-        .public()
+        visible_to_readers(ArticlePage.objects.all())
         .defer_streamfields()
         .filter(published_at__gte=since)
         .order_by("-published_at", "-pk")[:limit]
     )
+
+
+def visible_articles() -> PageQuerySet:
+    return visible_to_readers(ArticlePage.objects.all())
+
+
+def visible_sections() -> PageQuerySet:
+    return visible_to_readers(SectionPage.objects.all())
+
+
+def tags_with_visible_articles() -> QuerySet:
+    """Tags of at least one article readers may see: a tag of drafts or restricted
+    articles alone could give a story away."""
+    tagged = ArticleTag.objects.filter(has_visible_page("content_object_id")).values("tag_id")
+    return Tag.objects.filter(pk__in=tagged)
+
+
+def authors_with_visible_articles() -> QuerySet:
+    bylines = ArticleAuthor.objects.filter(has_visible_page("page_id")).values("author_id")
+    return Author.objects.filter(pk__in=bylines)
 
 
 def latest_change(queryset: QuerySet, field: str) -> datetime | None:

@@ -23,7 +23,7 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 
 from masthead.core.xml import XmlSafeGenerator, xml_text
-from masthead.news.models import ArticlePage, Author
+from masthead.news.models import Author
 
 from . import branding, selectors
 from .links import UrlPathResolver, page_path
@@ -80,13 +80,14 @@ class PageSitemap(PagedSitemap):
         return page.sitemap_lastmod
 
     def get_latest_lastmod(self):
-        return selectors.latest_change(ArticlePage.objects.live(), "last_published_at")
+        return selectors.latest_change(selectors.visible_articles(), "last_published_at")
 
 
 def latest_article_by_prefix(length: int) -> dict[str, Any]:
-    """{tree path prefix of `length` (a section): latest publication of an article in it}."""
+    """{tree path prefix of `length` (a section): latest publication of an article in it
+    that readers may see}."""
     rows = (
-        ArticlePage.objects.live()
+        selectors.visible_articles()
         .annotate(prefix=Substr("path", 1, length))
         .values("prefix")
         .annotate(latest=Max("last_published_at"))
@@ -119,7 +120,7 @@ class ArticleSitemap(PagedSitemap):
         return [self.image_storage.url(name)] if name else []
 
     def get_latest_lastmod(self):
-        return selectors.latest_change(ArticlePage.objects.live(), "last_published_at")
+        return selectors.latest_change(selectors.visible_articles(), "last_published_at")
 
 
 class AuthorSitemap(PagedSitemap):

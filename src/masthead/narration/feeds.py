@@ -1,8 +1,14 @@
-"""The podcast feed of narrated articles: RSS 2.0 with the iTunes namespace."""
+"""The podcast feed of narrated articles: RSS 2.0 with the iTunes namespace.
+
+Only articles readers may see (news/visibility.py): a restricted article's audio is its
+whole text. <description> holds HTML, so the plain-text summary is escaped into it (as
+the article feeds do); <itunes:summary> is plain text, escaped by the XML writer alone.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 
 from masthead.core.xml import XmlSafeFeed
 
@@ -32,7 +38,7 @@ class PodcastFeedType(XmlSafeFeed, Rss201rev2Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("itunes:duration", item["duration"])
-        handler.addQuickElement("itunes:summary", item["description"] or "")
+        handler.addQuickElement("itunes:summary", item["summary"] or "")
         handler.addQuickElement("itunes:explicit", "false")
 
 
@@ -59,7 +65,7 @@ class PodcastFeed(Feed):
         return narration.article.title
 
     def item_description(self, narration) -> str:
-        return narration.article.summary
+        return escape(narration.article.summary)  # plain text inside an HTML-typed element
 
     def item_link(self, narration) -> str:
         return narration.article.url
@@ -82,7 +88,7 @@ class PodcastFeed(Feed):
         return [Enclosure(url, str(narration.audio_size), "audio/mpeg")]
 
     def item_extra_kwargs(self, narration) -> dict:
-        return {"duration": hms(narration.duration)}
+        return {"duration": hms(narration.duration), "summary": narration.article.summary}
 
     def get_feed(self, obj, request):
         self._request = request

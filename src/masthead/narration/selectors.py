@@ -1,7 +1,9 @@
 """Reads of narrations and the lexicon."""
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+
+from masthead.news.visibility import has_visible_page
 
 from .models import Narration, PronunciationEntry
 
@@ -41,9 +43,22 @@ def playable_narration_of(article) -> Narration | None:
 
 
 def podcast_narrations(*, limit: int = 50) -> QuerySet:
+    """Narrations of articles any reader may see (news/visibility.py), newest audio first:
+    a restricted article's audio is its whole text."""
     return (
-        Narration.objects.filter(article__live=True)
+        Narration.objects.filter(has_visible_page("article_id"))
         .exclude(audio="")
         .select_related("article")
         .order_by("-audio_updated_at")[:limit]
+    )
+
+
+def narration_for_file(*, name: str) -> Narration | None:
+    """The narration whose audio or timings file is `name` (a storage name), with its
+    article; None for a file no narration refers to."""
+    return (
+        Narration.objects.filter(Q(audio=name) | Q(timings=name))
+        .select_related("article")
+        .defer("article__body")
+        .first()
     )

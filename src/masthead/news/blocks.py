@@ -113,11 +113,15 @@ class ArticleChooserBlock(blocks.PageChooserBlock):
         from .selectors import cards_by_id
 
         ids = {v for v in values if v}
-        found = cards_by_id(ids)  # live articles, usually without a query (CardStore)
-        # Drafts too (one more query, only when some are not live), so that an editor
-        # who reopens the page still sees the chosen article; the card shows live ones.
+        found = cards_by_id(ids)  # visible articles, usually without a query (CardStore)
+        # Drafts and restricted articles too (one more query, only when there are some),
+        # so that an editor who reopens the page still sees the chosen article; marked,
+        # so that readers get no card of them (news/visibility.py).
         if ids - found.keys():
-            found |= ArticlePage.objects.in_bulk(ids - found.keys())
+            hidden = ArticlePage.objects.in_bulk(ids - found.keys())
+            for page in hidden.values():
+                page.hidden_from_readers = True
+            found |= hidden
         return [found.get(v) for v in values]
 
 

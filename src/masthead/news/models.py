@@ -19,7 +19,6 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from masthead.core.prepared import Prepared
-from masthead.narration.panels import NarrationPanel
 
 from . import reading_time
 from .blocks import ArticleBodyBlock
@@ -76,9 +75,9 @@ class SkipsViewRestrictionsWhenNoneExist:
     def get_view_restrictions(self):
         from wagtail.models import PageViewRestriction
 
-        from masthead.core.memo import memo
+        from .visibility import restrictions_exist
 
-        if not memo.get(("view-restrictions-exist",), PageViewRestriction.objects.exists):
+        if not restrictions_exist():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
@@ -128,10 +127,10 @@ class HomePage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Page):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from . import page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_context())
+        context.update(page_context.home())
         return context
 
 
@@ -231,7 +230,8 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
         ),
     ]
     settings_panels = Page.settings_panels + [
-        MultiFieldPanel([FieldPanel("narrate"), NarrationPanel()], heading="Narration")
+        # masthead.pages adds narration's status panel here (news does not import it).
+        MultiFieldPanel([FieldPanel("narrate")], heading="Narration")
     ]
     promote_panels = Page.promote_panels + [
         FieldPanel("card_summary"),
@@ -279,11 +279,11 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
         return list(self.article_authors.all())
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from . import page_context
 
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
-        context.update(selectors.article_context(self, preview=preview))
+        context.update(page_context.article(self, preview=preview))
         return context
 
 

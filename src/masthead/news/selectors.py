@@ -3,7 +3,6 @@ and none reads every article: at 100,000 articles a page costs about what it cos
 100 (bench/scale.py, docs/scale.md)."""
 
 import copy
-import functools
 import threading
 import time
 from collections import OrderedDict
@@ -25,8 +24,9 @@ from wagtail.models import Page, PageQuerySet
 
 from masthead.core.memo import current_generation, memo
 
-from . import images
+from . import images, page_context
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
+from .visibility import searchable, visible_to_readers
 
 NAV_CACHE_KEY = "masthead:nav-sections:2"  # :2 added slug and depth
 SECTION_BLOCK_SIZE = 3
@@ -46,15 +46,16 @@ def card_rendition_specs() -> list[str]:
 
 
 def article_cards_queryset() -> PageQuerySet:
-    """Live articles with everything a card shows (image, its card sizes, byline), newest
-    first. The body is left in the database: no card shows it."""
+    """Articles readers may see (news/visibility.py) with everything a card shows (image,
+    its card sizes, byline), newest first. The body is left in the database: no card
+    shows it."""
     renditions = (
         get_image_model()
         .get_rendition_model()
         .objects.filter(filter_spec__in=card_rendition_specs())
     )
     return (
-        ArticlePage.objects.live()
+        visible_to_readers(ArticlePage.objects.all())
         .defer("body")
         .select_related("hero_image")
         .prefetch_related(
@@ -73,12 +74,10 @@ def _hero_renditions() -> QuerySet:
     return get_image_model().get_rendition_model().objects.filter(filter_spec__in=_hero_specs())
 
 
-@functools.cache
 def _hero_specs() -> tuple[str, ...]:
-    """The hero's sizes on the article page, and those of its social and structured data."""
-    from masthead.distribution import images as shared_images
-
-    return (*(f.spec for f in images.filters_for("hero")), *shared_images.ALL_SPECS)
+    """The hero's sizes on the article page, and those other apps render from it (its
+    social and structured data: page_context.add_hero_specs)."""
+    return (*(f.spec for f in images.filters_for("hero")), *page_context.extra_hero_specs())
 
 
 def newest_first(queryset: QuerySet) -> QuerySet:
@@ -95,8 +94,9 @@ class CardStore:
     publish, unpublish, move, deletion or change of picks or authors starts a new one,
     and this store is then emptied. Cards also expire after MASTHEAD_PAGE_CACHE_SECONDS,
     the page cache's own bound on staleness, and at most MASTHEAD_CARD_CACHE_SIZE are
-    kept (the least recently used go first). An id that is not a live article is
-    remembered as None. Size 0 turns the store off.
+    kept (the least recently used go first). An id that is not an article readers may
+    see (news/visibility.py) is remembered as None; a change of view restrictions starts
+    a new generation too. Size 0 turns the store off.
     """
 
     def __init__(self) -> None:
@@ -146,7 +146,7 @@ def _load_cards(ids: set[int]) -> dict[int, ArticlePage]:
 
 
 def cards_by_id(ids: Iterable[int]) -> dict[int, ArticlePage]:
-    """{id: card} of the live articles among `ids`: from this process's CardStore, the
+    """{id: card} of the articles readers may see among `ids`: from this process's CardStore, the
     rest in one query (and its two prefetches).
 
     Cards are shared between requests: set nothing on them (`with_views` copies).
@@ -293,32 +293,28 @@ def section_listing(section: SectionPage, number) -> Any:
     listing = Listing(
         walk=cards.filter(path__startswith=section.path, depth=section.depth + 1),
         pick=cards.filter(children),
-        count_queryset=Page.objects.live().filter(children),
+        count_queryset=visible_to_readers(Page.objects.filter(children)),
         key=f"section:{section.pk}",
     )
     return listing_page(listing, number)
 
 
-def home_context() -> dict[str, Any]:
-    """Lead, top stories, a block per section and the rails: the ids in one query, every
-    card in one more, however many sections and articles there are.
+def home_context(*, popular: list[tuple[int, int]] = (), picks: list[int] = ()) -> dict[str, Any]:
+    """Lead, top stories, a block per section and the rails (`popular`: ranked (id, views),
+    `picks`: ids, chosen by the apps above news; see masthead/pages): the ids in one
+    query, every card in one more, however many sections and articles there are.
 
     Each section's newest few come from a subquery of their own that stops after a
     handful of rows, not from ranking every article of every section; the subqueries
     are joined with UNION ALL (ORed together, PostgreSQL scanned every article).
     """
-    from masthead.audience.selectors import most_popular_ids
-    from masthead.curation.selectors import editors_pick_ids
-
-    popular = most_popular_ids(limit=settings.MASTHEAD_MOST_POPULAR_LIMIT)
-    picks = editors_pick_ids(limit=settings.MASTHEAD_EDITORS_PICKS_LIMIT)
     sections = nav_sections()
-    live = ArticlePage.objects.live()
-    newest = [newest_first(live).values("pk")[:LATEST_SIZE]]
+    visible = visible_to_readers(ArticlePage.objects.all())
+    newest = [newest_first(visible).values("pk")[:LATEST_SIZE]]
     newest += [
         # A section's newest beyond the latest few: enough for its block in any case.
         # The path as a LIKE, so the database walks published_at (see Listing).
-        newest_first(live.filter(path__startswith=s["path"])).values("pk")[
+        newest_first(visible.filter(path__startswith=s["path"])).values("pk")[
             : SECTION_BLOCK_SIZE + LATEST_SIZE
         ]
         for s in sections
@@ -368,51 +364,31 @@ def with_views(ranking: list[tuple[int, int]], cards: dict[int, ArticlePage]) ->
     return articles
 
 
-def article_context(article: ArticlePage, *, preview: bool = False) -> dict[str, Any]:
-    """Everything around the article: byline, tags, corrections, narration, and the
-    cards of "Most popular", "Editors' Picks" and "Read also", loaded together."""
-    from masthead.audience import conf as audience_conf
-    from masthead.audience.related import prepare_related_articles, related_article_ids
-    from masthead.audience.selectors import most_popular_ids
-    from masthead.curation.selectors import editors_pick_ids
-    from masthead.narration.selectors import playable_narration_of
-
+def article_context(article: ArticlePage) -> dict[str, Any]:
+    """What news itself puts around the article: section, byline, tags, corrections.
+    The cards and the player come from the apps above news (masthead/pages)."""
     section = section_for(article)
     # The hero's renditions with the image, only the sizes this page shows: no cache
     # round trips per size.
     prefetch_related_objects(
         [article], Prefetch("hero_image__renditions", queryset=_hero_renditions())
     )
-    tags = list(article.tags.all())
-    popular = most_popular_ids(limit=settings.MASTHEAD_MOST_POPULAR_LIMIT, exclude_id=article.pk)
-    picks = editors_pick_ids(limit=settings.MASTHEAD_EDITORS_PICKS_LIMIT, exclude_id=article.pk)
-    read_also_limit = audience_conf.related_limit()
-    read_also = related_article_ids(
-        article=article, limit=read_also_limit, tag_ids=[t.pk for t in tags], cached=not preview
-    )
-    cards = cards_by_id([pk for pk, _ in popular] + picks + read_also)
-    prepare_related_articles(
-        article, limit=read_also_limit, cached=not preview, ids=read_also, cards=cards
-    )
     return {
         "section": section,
         "current_section_id": section["id"] if section else None,
         "byline": list(article.article_authors.select_related("author", "author__photo")),
-        "article_tags": tags,
+        "article_tags": list(article.tags.all()),
         "corrections_log": list(article.corrections.all()),
-        "narration": playable_narration_of(article) if article.narrate else None,
-        "most_popular": with_views(popular, cards),
-        "editors_picks": [cards[pk] for pk in picks if pk in cards],
     }
 
 
 def _members_listing(members: QuerySet, key: str) -> Listing:
-    """Live articles whose id is among `members` (a one-column subquery of ids)."""
+    """Visible articles whose id is among `members` (a one-column subquery of ids)."""
     cards = article_cards_queryset()
     return Listing(
         walk=_not_indexed(cards).filter(unindexed_id__in=members),
         pick=cards.filter(pk__in=members),
-        count_queryset=Page.objects.live().filter(pk__in=members),
+        count_queryset=visible_to_readers(Page.objects.filter(pk__in=members)),
         key=key,
     )
 
@@ -483,7 +459,7 @@ def ranked_matches(results) -> RankedMatches | None:
         compiler.fields or compiler.FTS_TABLE_FIELDS, compiler.build_search_query(query)
     )
     rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
-    live = Page.objects.filter(pk=OuterRef("article_id"), live=True)
+    visible = visible_to_readers(Page.objects.filter(pk=OuterRef("article_id")))
     entries = (
         SQLiteFTSIndexEntry.objects.filter(match)
         # "+ 0": no index on the content type, so SQLite starts from the full-text match
@@ -491,17 +467,17 @@ def ranked_matches(results) -> RankedMatches | None:
         .annotate(content_type=F("index_entry__content_type_id") + Value(0))
         .filter(content_type__in=get_descendants_content_types_pks(ArticlePage))
         .annotate(article_id=Cast("index_entry__object_id", BigIntegerField()))
-        .filter(Exists(live))
+        .filter(Exists(visible))
     )
     return RankedMatches(entries, rank)
 
 
 def search_listing(terms: str, number) -> Any:
-    """One page of live articles matching `terms`, best first, as cards.
+    """One page of articles readers may see matching `terms`, best first, as cards.
 
     May raise DatabaseError when the search engine cannot parse the terms.
     """
-    results = ArticlePage.objects.live().search(terms)
+    results = searchable(ArticlePage.objects.all()).search(terms)
     matches = ranked_matches(results)
     page_obj = Paginator(
         matches if matches is not None else results, settings.MASTHEAD_PAGE_SIZE

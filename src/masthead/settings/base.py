@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "masthead.audience",
     "masthead.narration",
     "masthead.distribution",
+    "masthead.pages",
     "masthead.demo",
     # wagtail.contrib.frontend_cache (its purge backends; the redirects app purges old URLs
     # through it), with Masthead's own after-commit purging: see core/front_cache.py.
@@ -189,6 +190,10 @@ WAGTAILIMAGES_JPEG_QUALITY = 82
 MASTHEAD_MAX_IMAGE_PIXELS = int(os.environ.get("MASTHEAD_MAX_IMAGE_PIXELS", "40000000"))
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = MASTHEAD_MAX_IMAGE_PIXELS
 WAGTAILIMAGES_IMAGE_FORM_BASE = "masthead.core.images_validation.BoundedImageForm"
+# Documents always go through Wagtail's serve view, which checks the collection's privacy
+# (a redirect to the storage's URL, Wagtail's default for S3, would skip it); /media/
+# refuses them (core/media.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_RICH_TEXT_EDITORS = {

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from masthead.news.seeding import DEFAULT_BATCH, DEFAULT_YEARS, SeedingError, seed_articles
+from masthead.demo.seeding import DEFAULT_BATCH, DEFAULT_YEARS, SeedingError, seed_articles
 
 
 class Command(BaseCommand):

@@ -41,9 +41,16 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, ReferenceIndex, Site
 from wagtail.search.backends import get_search_backends
 
-from . import reading_time
-from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage
-from .text import count_words
+from masthead.news import reading_time
+from masthead.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    ArticleTag,
+    Author,
+    HomePage,
+    SectionPage,
+)
+from masthead.news.text import count_words
 
 Progress = Callable[[str], None]
 
@@ -374,8 +381,8 @@ def ensure_heroes(progress: Progress) -> list[Hero]:
             break
     if heroes:
         return list(heroes.values())
-    from masthead.demo import illustrations
-    from masthead.demo.loader import ensure_image, illustration_caption
+    from . import illustrations
+    from .loader import ensure_image, illustration_caption
 
     drawn = []
     for n in range(GENERATED_IMAGES):

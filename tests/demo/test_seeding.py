@@ -11,7 +11,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 from wagtail.signals import page_published
 
-from masthead.news import seeding
+from masthead.demo import seeding
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, SectionPage
 
 
