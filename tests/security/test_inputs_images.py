@@ -190,6 +190,21 @@ def test_renditions_of_an_image_stored_before_the_limit_are_not_attempted(db):
     assert not Rendition.objects.filter(image=image).exists()
 
 
+def test_an_article_whose_hero_is_over_the_limit_still_answers_without_resizing_it(
+    client, make_article
+):
+    big = png_bytes(7_000, 7_000, colour_type=0)
+    image = Image.objects.create(title="Old", file=SimpleUploadedFile("old.png", big))
+    article = make_article(title="Stored before the limit", hero_image=image)
+    response = client.get(article.url)
+    assert response.status_code == 200
+    assert "Stored before the limit" in response.content.decode()
+    # No public size of it was made for the page body (the social-card sizes of
+    # distribution/images.py are that module's own).
+    made = set(Rendition.objects.filter(image=image).values_list("filter_spec", flat=True))
+    assert not made & {f.spec for f in news_images.filters_for("hero")}
+
+
 def test_renditions_of_an_ordinary_image_are_all_made(db):
     image = Image.objects.create(title="Photo", file=SimpleUploadedFile("p.jpg", encoded("JPEG")))
     assert prepare_renditions.call(image.pk) > 0

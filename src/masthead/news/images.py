@@ -38,6 +38,12 @@ def filters_for(kind: str) -> tuple[Filter, ...]:
     return tuple(Filter(spec=spec) for spec in Filter.expand_spec(RENDITION_SPECS[kind]))
 
 
+def over_pixel_limit(image: AbstractImage) -> bool:
+    """An image stored before the upload limit (core/images_validation.py) and over it:
+    decoding it could take gigabytes, or Pillow refuses it."""
+    return (image.width or 0) * (image.height or 0) > settings.MASTHEAD_MAX_IMAGE_PIXELS
+
+
 def picture(image: AbstractImage, kind: str, attrs: dict[str, str]) -> Picture:
     renditions = image.get_renditions(*filters_for(kind))
     return Picture(renditions, {"sizes": SIZES[kind], **attrs})
@@ -48,8 +54,12 @@ def picture_html(image: AbstractImage, kind: str, attrs: dict[str, str]) -> Safe
 
     Wagtail's Picture escapes each attribute through several layers of format_html;
     with nine pictures on an article page that was a tenth of its render. Pictures
-    whose sizes are not in two or more known formats are left to Wagtail.
+    whose sizes are not in two or more known formats are left to Wagtail. An image over
+    the pixel limit is left out of the page rather than resized during a request.
     """
+    if over_pixel_limit(image):
+        logger.warning("Image %s is over the pixel limit; not shown", image.pk)
+        return mark_safe("")
     renditions = image.get_renditions(*filters_for(kind))
     attrs = {"sizes": SIZES[kind], **attrs}
     groups: dict[str, list] = {}
@@ -98,7 +108,7 @@ def prepare_all(image: AbstractImage) -> int:
     One at a time: Wagtail makes several renditions at once in threads, each decoding the
     whole original. An image over MASTHEAD_MAX_IMAGE_PIXELS (one stored before the upload
     limit) is not decoded at all."""
-    if (image.width or 0) * (image.height or 0) > settings.MASTHEAD_MAX_IMAGE_PIXELS:
+    if over_pixel_limit(image):
         logger.warning("Image %s is over the pixel limit; no renditions made", image.pk)
         return 0
     filters = [f for kind in RENDITION_SPECS for f in filters_for(kind)]

@@ -254,6 +254,10 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
     ]
 
     def save(self, *args, **kwargs):
+        from .rich_text import repair_rich_text
+
+        # An import may store rich text the editor cannot open (news/rich_text.py).
+        repair_rich_text(self.body)
         self.reading_time_minutes = self.compute_reading_time()
         self.published_at = self.display_date or self.first_published_at or self.go_live_at
         update_fields = kwargs.get("update_fields")

@@ -11,6 +11,7 @@ form. The public page never showed those tags anyway (blocks.sanitise_rich_text)
 
 import logging
 import re
+from html.parser import HTMLParser
 
 import nh3
 from django.utils.html import escape, strip_tags
@@ -40,6 +41,56 @@ def plain_paragraphs(html: str) -> str:
     """The last resort: the text alone, one paragraph per line."""
     lines = [line.strip() for line in strip_tags(html).splitlines()]
     return "".join(f"<p>{escape(line)}</p>" for line in lines if line)
+
+
+class _TagBalance(HTMLParser):
+    """The one rule of Draftail's parser that stored HTML breaks: every start tag (not
+    written self-closed) must be closed by a matching end tag. Checked without the
+    converter, which looks up each internal link's page in the database."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.balanced = True
+
+    def handle_starttag(self, tag, attrs):
+        self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.open and self.open.pop() != tag:
+            self.balanced = False
+
+
+def editor_can_read(html: str) -> bool:
+    checker = _TagBalance()
+    checker.feed(html)
+    checker.close()
+    return checker.balanced
+
+
+def repair_rich_text(body) -> int:
+    """Replaces, in a StreamField value, each rich text the editor cannot read (top-level
+    or a struct's field) by its editable copy; returns how many. Text the editor reads
+    is left exactly as stored."""
+    from wagtail import blocks
+    from wagtail.rich_text import RichText
+
+    def repaired(block, value):
+        if value is None or editor_can_read(value.source):
+            return None
+        return RichText(editable_html(value.source))
+
+    count = 0
+    for child in body:
+        if isinstance(child.block, blocks.RichTextBlock):
+            if (new := repaired(child.block, child.value)) is not None:
+                child.value, count = new, count + 1
+        elif isinstance(child.block, blocks.StructBlock):
+            for name, block in child.block.child_blocks.items():
+                if isinstance(block, blocks.RichTextBlock):
+                    if (new := repaired(block, child.value.get(name))) is not None:
+                        child.value[name], count = new, count + 1
+    return count
 
 
 class TolerantContentstateConverter(ContentstateConverter):
