@@ -102,6 +102,13 @@ def validator(name: str) -> etree.XMLSchema:
 # --- a webhook receiver on loopback -------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _loopback_receivers_allowed(settings):
+    # Webhooks refuse loopback addresses by default (egress.py); the receivers of these
+    # tests listen on 127.0.0.1. tests/distribution/test_webhook_ssrf.py sets its own.
+    settings.MASTHEAD_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
 @dataclass
 class Receiver:
     url: str

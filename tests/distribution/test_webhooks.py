@@ -215,7 +215,7 @@ def test_publishing_never_waits_for_the_endpoint(
     def no_http_while_publishing(*args, **kwargs):
         raise AssertionError("an HTTP request was made while publishing")
 
-    monkeypatch.setattr("masthead.distribution.webhooks.requests.post", no_http_while_publishing)
+    monkeypatch.setattr("masthead.distribution.webhooks._send", no_http_while_publishing)
     receiver.hang_seconds = 30  # a dead endpoint: would hold a request for 30 s
     with django_capture_on_commit_callbacks(execute=True):
         make_article(title="Fast publish")

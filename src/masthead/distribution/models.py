@@ -3,6 +3,7 @@
 import secrets
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,13 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        from .egress import url_problem  # resolves the host name: only when a form is saved
+
+        if self.url and (problem := url_problem(self.url)):
+            raise ValidationError({"url": problem})
 
     def wants(self, event: str) -> bool:
         return self.is_active and event in (self.events or [])

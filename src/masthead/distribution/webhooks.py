@@ -8,12 +8,14 @@ header (`sha256=<hex digest>`); see docs/distribution.md.
 import hashlib
 import hmac
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import requests
+import certifi
+import urllib3
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
@@ -22,13 +24,18 @@ from django.utils import timezone
 from masthead.news.models import ArticlePage
 from masthead.news.selectors import section_for
 
+from . import egress
 from .links import absolutizer, base_url, page_path
 
 SIGNATURE_HEADER = "X-Masthead-Signature"
 EVENT_HEADER = "X-Masthead-Event"
 DELIVERY_HEADER = "X-Masthead-Delivery"
 USER_AGENT = "Masthead-Webhooks/1.0"
-EXCERPT_BYTES = 500
+# The log keeps the status and a short excerpt of the answer, no more: enough to see
+# what the receiver said, too little to read documents through a webhook.
+EXCERPT_CHARS = 200
+EXCERPT_BYTES = 1024
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Worth trying again: the receiver is down, overloaded or asked us to slow down.
 RETRYABLE_STATUS = {408, 425, 429}
 
@@ -101,6 +108,7 @@ class AttemptResult:
     error: str
     excerpt: str
     duration_ms: int
+    final: bool = False  # no point trying again (a destination that is refused)
 
     @property
     def ok(self) -> bool:
@@ -108,6 +116,8 @@ class AttemptResult:
 
     @property
     def retryable(self) -> bool:
+        if self.final:
+            return False
         if self.status_code is None:  # no answer: connection refused, timeout, DNS
             return True
         return self.status_code >= 500 or self.status_code in RETRYABLE_STATUS
@@ -118,8 +128,11 @@ def timeout() -> float:
 
 
 def post(*, url: str, secret: str, body: str, event: str, delivery_id: UUID) -> AttemptResult:
-    """One POST with a short timeout; redirects are not followed (they would turn the
-    POST into a GET, and could point anywhere)."""
+    """One POST with a short timeout, to an address checked just before (egress.py).
+
+    Redirects are not followed: they would turn the POST into a GET, and could point
+    anywhere, including inside the newsroom's network.
+    """
     raw = body.encode()
     headers = {
         "Content-Type": "application/json",
@@ -130,19 +143,78 @@ def post(*, url: str, secret: str, body: str, event: str, delivery_id: UUID) -> 
     }
     start = time.monotonic()
     try:
-        with requests.post(
-            url, data=raw, headers=headers, timeout=timeout(), allow_redirects=False, stream=True
-        ) as response:
-            excerpt = response.raw.read(EXCERPT_BYTES, decode_content=True)
-            status = response.status_code
-    except requests.Timeout:
+        target = egress.destination(url)
+    except egress.RefusedDestination as refused:
+        return AttemptResult(None, str(refused), "", _ms(start), final=True)
+    except (OSError, UnicodeError) as exc:
+        return AttemptResult(None, f"The host name did not resolve: {exc}"[:500], "", _ms(start))
+    try:
+        status, answer = _send(target, raw, headers)
+    except urllib3.exceptions.NewConnectionError as exc:
+        return AttemptResult(None, f"ConnectionError: {_reason(exc)}", "", _ms(start))
+    except urllib3.exceptions.TimeoutError:
         return AttemptResult(None, f"No answer within {timeout():g} s", "", _ms(start))
-    except requests.RequestException as exc:
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
         return AttemptResult(None, _describe(exc), "", _ms(start))
     error = "" if 200 <= status < 300 else f"HTTP {status}"
     if 300 <= status < 400:
         error = f"HTTP {status}: redirects are not followed; update the webhook URL"
-    return AttemptResult(status, error, excerpt.decode("utf-8", "replace"), _ms(start))
+    return AttemptResult(status, error, excerpt(answer), _ms(start))
+
+
+def _send(target: egress.Destination, raw: bytes, headers: dict) -> tuple[int, bytes]:
+    """POST to the first checked address that takes the connection (never re-resolved)."""
+    headers = {**headers, "Host": target.host_header}
+    if target.url.username is not None:
+        auth = f"{target.url.username}:{target.url.password or ''}"
+        headers.update(urllib3.util.make_headers(basic_auth=auth))
+    limit = urllib3.Timeout(connect=timeout(), read=timeout())
+    failure: Exception | None = None
+    for address in target.addresses:
+        if target.https:
+            pool = urllib3.HTTPSConnectionPool(
+                address,
+                target.port,
+                timeout=limit,
+                retries=False,
+                server_hostname=target.host,  # SNI and the certificate: the name, not the IP
+                assert_hostname=target.host,
+                cert_reqs="CERT_REQUIRED",
+                ca_certs=certifi.where(),
+            )
+        else:
+            pool = urllib3.HTTPConnectionPool(address, target.port, timeout=limit, retries=False)
+        with pool:
+            try:
+                response = pool.urlopen(
+                    "POST",
+                    target.target,
+                    body=raw,
+                    headers=headers,
+                    redirect=False,
+                    assert_same_host=False,
+                    preload_content=False,
+                )
+            except urllib3.exceptions.NewConnectionError as exc:
+                failure = exc  # this address is down: try the host's next one
+                continue
+            try:
+                return response.status, response.read(EXCERPT_BYTES, decode_content=True)
+            finally:
+                response.release_conn()
+    raise failure or urllib3.exceptions.NewConnectionError(None, "no address to connect to")
+
+
+def excerpt(answer: bytes) -> str:
+    """The first EXCERPT_CHARS characters of the answer, as text without control characters
+    (the admin escapes it when showing it)."""
+    text = CONTROL_CHARACTERS.sub(" ", answer.decode("utf-8", "replace"))
+    return text[:EXCERPT_CHARS]
+
+
+def _reason(exc: Exception) -> str:
+    # urllib3's message starts with the connection object's repr; the reason is the rest.
+    return str(exc).split(": ", 1)[-1][:300]
 
 
 def _ms(start: float) -> int:
