@@ -97,7 +97,8 @@ def find_conflict(*, page, data, user) -> Conflict | None:
     built from the poster's own latest version: only a version they saved themselves is
     known to have been seen.
     """
-    revisions = Revision.objects.for_instance(page).select_related("user")
+    # Their content is read only to list the changes (_changes), a few of them at most.
+    revisions = Revision.objects.for_instance(page).select_related("user").defer("content")
     base_id = data.get("overwrite_revision_id") or data.get("loaded_revision_id") or ""
     base = revisions.filter(pk=base_id).first() if base_id.isdigit() else None
     base_created_at = data.get("loaded_revision_created_at", "") if base else ""
