@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 
 from .selectors import podcast_narrations
 
@@ -30,7 +31,7 @@ class PodcastFeedType(Rss201rev2Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("itunes:duration", item["duration"])
-        handler.addQuickElement("itunes:summary", item["description"] or "")
+        handler.addQuickElement("itunes:summary", item["summary"] or "")
         handler.addQuickElement("itunes:explicit", "false")
 
 
@@ -57,7 +58,9 @@ class PodcastFeed(Feed):
         return narration.article.title
 
     def item_description(self, narration) -> str:
-        return narration.article.summary
+        # <description> holds HTML (feed readers render it): the plain-text summary is
+        # escaped, or a standfirst typed as "<img onerror=...>" would run in the reader.
+        return escape(narration.article.summary)
 
     def item_link(self, narration) -> str:
         return narration.article.url
@@ -80,7 +83,8 @@ class PodcastFeed(Feed):
         return [Enclosure(url, str(narration.audio_size), "audio/mpeg")]
 
     def item_extra_kwargs(self, narration) -> dict:
-        return {"duration": hms(narration.duration)}
+        # itunes:summary is plain text: the summary as typed.
+        return {"duration": hms(narration.duration), "summary": narration.article.summary}
 
     def get_feed(self, obj, request):
         self._request = request
