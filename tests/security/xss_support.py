@@ -133,11 +133,11 @@ class Attack:
         urls += [f"/api/v2/articles/{a.pk}/" for a in self.articles]
         return urls
 
-    def admin_urls(self) -> list[str]:
+    def admin_urls(self, edit_pages: int = ARTICLE_COUNT) -> list[str]:
         first = self.articles[0]
         revisions = list(first.revisions.order_by("pk").values_list("pk", flat=True))
         urls = ["/admin/", f"/admin/pages/{self.sections[0].pk}/", "/admin/pages/search/?q=xss"]
-        urls += [f"/admin/pages/{a.pk}/edit/" for a in self.articles]
+        urls += [f"/admin/pages/{a.pk}/edit/" for a in self.articles[:edit_pages]]
         urls += [
             f"/admin/pages/{first.pk}/history/",
             f"/admin/pages/{first.pk}/revisions/compare/{revisions[0]}...{revisions[-1]}/",
