@@ -95,15 +95,17 @@ def drop(fields: dict, prefix: str) -> None:
 # --- Draftail contentstate -------------------------------------------------------------
 
 
-def contentstate(paragraphs: list[list[tuple[str, str | None]]]) -> str:
-    """Draftail's JSON: each paragraph a list of (text, link url or None) runs."""
+def contentstate(paragraphs: list[list[tuple[str, str | dict | None]]]) -> str:
+    """Draftail's JSON: each paragraph a list of (text, link) runs, the link None, a URL
+    or the LINK entity's whole data (e.g. {"id": ...} for a page link)."""
     blocks, entities = [], {}
     for i, runs in enumerate(paragraphs):
         text, ranges = "", []
         for run, url in runs:
             if url is not None:
                 key = len(entities)
-                entities[str(key)] = {"type": "LINK", "mutability": "MUTABLE", "data": {"url": url}}
+                data = url if isinstance(url, dict) else {"url": url}
+                entities[str(key)] = {"type": "LINK", "mutability": "MUTABLE", "data": data}
                 ranges.append({"offset": len(text), "length": len(run), "key": key})
             text += run
         blocks.append({

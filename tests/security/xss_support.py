@@ -174,6 +174,8 @@ def article_fields(cycle: Cycle, share: list[Payload], *, author: Author, image,
     # leaves no control character (the input validation refuses those).
     decoded = [p for p in URL_PAYLOADS if not has_control_characters(_unescape(p.text))]
     link_runs += [[("decoded ", None), (f"xss {p.n}", _unescape(p.text))] for p in decoded]
+    # Page links whose id is a payload (the editor only ever sends a number).
+    link_runs += [[("page ", None), (f"xss {p.n}", {"id": p.text})] for p in share[:8]]
     text_runs = [[(p.text, None)] for p in share]
     note = contentstate(text_runs[:40] + link_runs)
     body = [

@@ -174,7 +174,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
-        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        "WIDGET": "masthead.news.rich_text.DraftailRichTextArea",
         "OPTIONS": {"features": ["bold", "italic", "link", "superscript", "subscript"]},
     }
 }
