@@ -54,3 +54,20 @@ def test_a_link_entity_without_a_url_or_page_is_kept_as_text(editing, client):
     assert response.status_code == 302
     assert "<a>no target</a>" in ArticlePage.objects.get(pk=article.pk).body.raw_data[0]["value"]
     assert client.get(article.url).status_code == 200
+
+
+def test_a_tag_named_only_with_punctuation_gets_a_slug_and_its_pages_render(editing, client):
+    article, session, url = editing
+    fields = session.form(url)
+    fields.update(stream_fields("body", []))
+    fields["tags"] = ['"<>", "&&", "--"']
+    fields["action-publish"] = ["action-publish"]
+    assert session.client.post(session.last_url, fields).status_code == 302
+    tags = ArticlePage.objects.get(pk=article.pk).tags.all()
+    assert sorted(t.name for t in tags) == ["&&", "--", "<>"]
+    assert all(t.slug for t in tags)
+    for path in [article.url, "/feeds/rss.xml", f"/api/v2/articles/{article.pk}/"]:
+        assert client.get(path).status_code == 200, path
+    for tag in tags:
+        page = client.get(f"/tags/{tag.slug}/")
+        assert page.status_code == 200 and "Harbour bridge reopens" in page.content.decode()

@@ -124,7 +124,7 @@ class Attack:
 
     def sitemap_urls(self) -> list[str]:
         return ["/sitemap.xml", "/news-sitemap.xml"] + [
-            f"/sitemap-{name}.xml" for name in ("articles", "sections", "authors", "tags")
+            f"/sitemap-{name}.xml" for name in ("pages", "articles", "authors", "topics")
         ]
 
     def api_urls(self) -> list[str]:
