@@ -153,9 +153,13 @@ class ArticleFeed(Feed):
         return scope.link
 
     def description(self, scope: FeedScope) -> str:
-        return scope.description
+        # RSS readers render the channel description as HTML (feedparser does): the
+        # plain text (an author's name, a section's intro) is escaped, as item
+        # descriptions are. Atom's subtitle is a text construct and stays as typed.
+        return escape(scope.description)
 
-    subtitle = description
+    def subtitle(self, scope: FeedScope) -> str:
+        return scope.description
 
     def feed_url(self, scope: FeedScope) -> str:
         name = f"distribution:{self.kind}-{self.fmt}"

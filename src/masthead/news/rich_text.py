@@ -15,8 +15,10 @@ from html.parser import HTMLParser
 
 import nh3
 from django.utils.html import escape, strip_tags
+from draftjs_exporter.dom import DOM
 from wagtail.admin.rich_text import DraftailRichTextArea
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+from wagtail.admin.rich_text.converters.contentstate import link_entity as wagtail_link_entity
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +108,29 @@ class TolerantContentstateConverter(ContentstateConverter):
 
 
 class TolerantDraftailRichTextArea(DraftailRichTextArea):
+    """Opens any stored HTML (above), and accepts from a POST only what the Draftail
+    editor could have sent: the editor's JavaScript is not a boundary."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.converter = TolerantContentstateConverter(self.features)
+
+    def value_from_datadict(self, data, files, name):
+        try:
+            return super().value_from_datadict(data, files, name)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            # Not Draftail's contentstate JSON (raw HTML, say): no editor sends that.
+            # An empty value makes the form report the field instead of a server error.
+            return ""
+
+
+def link_entity(props):
+    """Wagtail's link entity, keeping a page link only when its id is a number: a crafted
+    id ("1\" onmouseover=...") was stored as is, and every later render of the page (the
+    public article, its feeds, the admin's edit form) failed on int()."""
+    page_id = props.get("id")
+    if page_id is not None and not str(page_id).isdigit():
+        page_id = None
+    if page_id is None and not isinstance(props.get("url"), str):
+        return DOM.create_element("a", {}, props["children"])  # a link to nothing
+    return wagtail_link_entity({**props, "id": page_id})

@@ -1,8 +1,10 @@
-"""Rich-text links to pages, rendered for readers."""
+"""Rich-text links to pages: as readers see them, and as a POST may store them."""
 
 from django.utils.html import escape
 from wagtail import hooks
 from wagtail.rich_text.pages import PageLinkHandler
+
+from .rich_text import link_entity
 
 
 class ReaderPageLinkHandler(PageLinkHandler):
@@ -22,3 +24,12 @@ class ReaderPageLinkHandler(PageLinkHandler):
 @hooks.register("register_rich_text_features", order=10)
 def register_reader_page_links(features) -> None:
     features.register_link_type(ReaderPageLinkHandler)
+
+
+@hooks.register("register_rich_text_features", order=100)
+def register_checked_page_links(features) -> None:
+    # Runs after Wagtail's own "link" feature (order 0) and replaces only how a LINK
+    # entity is written to the database.
+    rule = features.converter_rules_by_converter.get("contentstate", {}).get("link")
+    if rule is not None:
+        rule["to_database_format"] = {"entity_decorators": {"LINK": link_entity}}
