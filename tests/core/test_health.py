@@ -179,7 +179,7 @@ def test_a_restarted_worker_forgets_the_rows_of_dead_processes_on_its_machine():
     ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_heartbeat_thread_records_the_worker_and_removes_it_when_stopped(settings):
     settings.MASTHEAD_HEARTBEAT_INTERVAL = 0.05
     stop = health.start_heartbeat(lane="narration,default")
