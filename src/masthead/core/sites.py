@@ -36,6 +36,7 @@ class SiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not hasattr(request, "_wagtail_site"):
+        # /healthz must answer 503, not fail here, when the database is down.
+        if request.path != "/healthz" and not hasattr(request, "_wagtail_site"):
             request._wagtail_site = site_for_request(request)
         return self.get_response(request)
