@@ -141,8 +141,10 @@ CACHES = {
     },
 }
 
+# Two lanes (core/lanes.py): "default" for fast work, "slow" for narration and the like.
+TASK_QUEUES = ["default", "slow"]
 TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

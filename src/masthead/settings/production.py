@@ -90,13 +90,14 @@ if MASTHEAD_TASK_BACKEND == "rq":
         )
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
     RQ_QUEUES = {
-        "default": {
+        name: {
             "URL": MASTHEAD_TASKS_REDIS_URL,
             # Seconds a job may run before the worker stops it (a long narration).
             "DEFAULT_TIMEOUT": int(os.environ.get("MASTHEAD_TASK_TIMEOUT", "1800")),
         }
+        for name in TASK_QUEUES  # noqa: F405
     }
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("MASTHEAD_SSL_REDIRECT", "1") == "1"

@@ -20,7 +20,12 @@ DATABASES = {"default": database_from_env(_TMP / "test.sqlite3")}
 MEDIA_ROOT = _TMP / "media"
 STATIC_ROOT = _TMP / "static"
 STATIC_ROOT.mkdir()
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": TASK_QUEUES,  # noqa: F405
+    }
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405
