@@ -40,8 +40,18 @@ def server_command(*, host: str, port: int, workers: int) -> list[str]:
     ]  # fmt: skip
 
 
-def worker_command() -> list[str]:
-    return [sys.executable, "-m", "masthead.cli", "worker"]
+def lane_command(lane: str) -> list[str]:
+    return [sys.executable, "-m", "masthead.cli", "manage", "run_worker", "--lane", lane]
+
+
+def lane_workers(env: dict[str, str]) -> list:
+    """One task worker per lane (core/lanes.py), so fast work never waits behind a
+    narration. Both are restarted whenever they exit: the slow lane's also exits on purpose
+    after MASTHEAD_SLOW_WORKER_MAX_TASKS tasks, to give its memory back."""
+    from masthead.core.processes import Child
+
+    return [Child("fast-lane worker", lane_command("fast"), env),
+            Child("slow-lane worker", lane_command("slow"), env)]  # fmt: skip
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -55,7 +65,13 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
-    return manage(["run_worker", *(["--batch"] if args.batch else [])])
+    """Both lanes, supervised; `--batch` runs every queued task in this process and exits."""
+    if args.batch:
+        return manage(["run_worker", "--batch"])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    from masthead.core.processes import Supervisor
+
+    return Supervisor(lane_workers(dict(os.environ)), stop_timeout=STOP_TIMEOUT).run()
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -87,10 +103,9 @@ def demo(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    # Both are restarted when they exit: the task worker also exits on purpose to give its
-    # memory back after a set number of tasks, and then it is started again at once.
+    # Every child is restarted when it exits (see lane_workers).
     children = [
-        Child("task worker", worker_command(), env),
+        *lane_workers(env),
         Child("web server", server_command(host=args.host, port=args.port,
                                            workers=args.workers), env),
     ]  # fmt: skip

@@ -2,7 +2,6 @@
 while the other answers, a killed task worker is restarted, and stopping leaves nothing."""
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -11,7 +10,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,26 +99,6 @@ def status(url: str) -> int | None:
         return None
 
 
-@pytest.fixture(scope="session")
-def migrated_var(tmp_path_factory) -> Path:
-    """A var dir with a migrated SQLite database and a home page, made once per run."""
-    var = tmp_path_factory.mktemp("var-template")
-    env = process_env(var)
-    subprocess.run(
-        [sys.executable, "-m", "masthead.cli", "manage", "migrate", "--noinput", "-v", "0"],
-        env=env,
-        check=True,
-    )
-    return var
-
-
-@pytest.fixture
-def var_dir(migrated_var, tmp_path) -> Path:
-    var = tmp_path / "var"
-    shutil.copytree(migrated_var, var)
-    return var
-
-
 def stop_and_check_nothing_is_left(proc: subprocess.Popen, signum: int) -> None:
     family = children_of(proc.pid)
     assert family, "the command started no processes"
@@ -194,7 +172,7 @@ def test_sigterm_to_serve_stops_granian_and_every_worker(var_dir):
     assert status(f"http://127.0.0.1:{port}/healthz?scope=web") is None
 
 
-def test_demo_restarts_its_task_worker_after_it_is_killed(var_dir):
+def test_demo_restarts_a_lane_worker_after_it_is_killed(var_dir):
     port = free_port()
     log = var_dir / "demo.log"
     with log.open("w") as out:
@@ -203,19 +181,21 @@ def test_demo_restarts_its_task_worker_after_it_is_killed(var_dir):
             env=process_env(var_dir), stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
-    def task_workers() -> list[int]:
-        return [p for p in children_of(demo.pid) if cmdline(p).endswith("masthead.cli worker ")]
+    def lane_workers(lane: str) -> list[int]:
+        return [p for p in children_of(demo.pid) if cmdline(p).endswith(f"--lane {lane} ")]
 
     try:
-        (first,) = wait_for(task_workers)
+        (first,) = wait_for(lambda: lane_workers("slow"))
+        (fast,) = wait_for(lambda: lane_workers("fast"))
         wait_for(lambda: status(f"http://127.0.0.1:{port}/healthz?scope=web") == 200)
         os.kill(first, signal.SIGKILL)
-        (second,) = wait_for(lambda: [p for p in task_workers() if p != first])
+        (second,) = wait_for(lambda: [p for p in lane_workers("slow") if p != first])
         assert demo.poll() is None
         text = log.read_text()
-        assert f"the task worker (pid {first}) was killed by signal 9" in text
+        assert f"the slow-lane worker (pid {first}) was killed by signal 9" in text
         assert "restarting it now" in text
-        assert f"started the task worker (pid {second})" in text
+        assert f"started the slow-lane worker (pid {second})" in text
+        assert lane_workers("fast") == [fast]  # the other lane was left alone
         # The web server was left alone.
         assert status(f"http://127.0.0.1:{port}/healthz?scope=web") == 200
     finally:

@@ -22,6 +22,10 @@ class CoreConfig(AppConfig):
         from . import signal_handlers
 
         signal_handlers.register()
+        from .lanes import register_reconciler
+        from .worker import reclaim_abandoned_tasks
+
+        register_reconciler(reclaim_abandoned_tasks)
         # Sent once per app with models; "sessions" comes late, after the apps whose
         # permissions the newsroom roles use.
         post_migrate.connect(

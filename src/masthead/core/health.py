@@ -85,20 +85,32 @@ def forget_heartbeat(worker_id: str) -> None:
         pass  # shutting down with the database gone: the row goes stale, as after a kill
 
 
-def heartbeat_loop(*, worker_id: str, lane: str, stop: threading.Event) -> None:
+def new_worker_id() -> str:
+    """host:pid:random, the id a worker's heartbeat and the tasks it claims carry."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def beat_once(*, worker_id: str, lane: str, started: datetime, first: bool = False) -> None:
+    """Record the heartbeat; on the first, forget dead predecessors on this machine. Then
+    let every app repair what dead workers left running (core/lanes.py reconcilers)."""
+    from .lanes import run_reconcilers
+
+    host = socket.gethostname()
+    record_heartbeat(worker_id=worker_id, pid=os.getpid(), host=host, lane=lane,
+                     started_at=started)  # fmt: skip
+    if first:
+        forget_dead_predecessors(host=host, own_pid=os.getpid())
+    run_reconcilers()
+
+
+def heartbeat_loop(*, worker_id: str, lane: str, stop: threading.Event, started: datetime) -> None:
     from .housekeeping import delete_due_files
 
-    host, pid, started = socket.gethostname(), os.getpid(), timezone.now()
     housekeeping_every = _seconds("MASTHEAD_HOUSEKEEPING_INTERVAL", 3600)
     last_housekeeping = 0.0
-    first = True
-    while True:
+    while not stop.wait(_seconds("MASTHEAD_HEARTBEAT_INTERVAL", 30)):
         try:
-            record_heartbeat(worker_id=worker_id, pid=pid, host=host, lane=lane,
-                             started_at=started)  # fmt: skip
-            if first:
-                forget_dead_predecessors(host=host, own_pid=pid)
-                first = False
+            beat_once(worker_id=worker_id, lane=lane, started=started)
             now = timezone.now().timestamp()
             if now - last_housekeeping >= housekeeping_every:
                 last_housekeeping = now
@@ -107,32 +119,40 @@ def heartbeat_loop(*, worker_id: str, lane: str, stop: threading.Event) -> None:
             logger.exception("Could not record the worker's heartbeat; trying again")
         finally:
             close_old_connections()
-        if stop.wait(_seconds("MASTHEAD_HEARTBEAT_INTERVAL", 30)):
-            return
 
 
-def start_heartbeat(*, lane: str | None = "*", enabled: bool = True) -> threading.Event:
-    """Start the heartbeat thread of this worker process (it also deletes media files whose
-    grace period has passed). Returns the event that stops it. Not for a `--batch` run
-    (`enabled=False`): it exits when the queue is empty, and is not watched."""
-    if not enabled:
-        return threading.Event()
-    worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    stop = threading.Event()
+def start_heartbeat(*, worker_id: str, lane: str | None = "*", keep_beating: bool = True):
+    """Record this worker's first heartbeat now (before it takes any task, so the tasks it
+    claims are never taken for a dead worker's), then, unless `keep_beating` is off (a
+    `--batch` run), keep it fresh in a thread that also runs the reconcilers and deletes
+    media files whose grace period has passed. Returns the function that stops it and
+    removes the row (also called at exit)."""
+    lane, started = str(lane or "*"), timezone.now()
+    try:
+        beat_once(worker_id=worker_id, lane=lane, started=started, first=True)
+    except Exception:
+        logger.exception("Could not record the worker's first heartbeat; trying again")
+    finally:
+        close_old_connections()
+    event = threading.Event()
     thread = threading.Thread(
         target=heartbeat_loop,
-        kwargs={"worker_id": worker_id, "lane": str(lane or "*"), "stop": stop},
+        kwargs={"worker_id": worker_id, "lane": lane, "stop": event, "started": started},
         name="masthead-heartbeat",
         daemon=True,
     )
-    thread.start()
+    if keep_beating:
+        thread.start()
 
-    def on_exit() -> None:
-        stop.set()
-        thread.join(timeout=5)
+    def stop() -> None:
+        if event.is_set():
+            return
+        event.set()
+        if thread.is_alive():
+            thread.join(timeout=5)
         forget_heartbeat(worker_id)
 
-    atexit.register(on_exit)
+    atexit.register(stop)
     return stop
 
 

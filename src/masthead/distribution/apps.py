@@ -10,3 +10,8 @@ class DistributionConfig(AppConfig):
         from . import signal_handlers
 
         signal_handlers.register()
+        from masthead.core.lanes import register_reconciler
+
+        from .services import webhook_reconcile
+
+        register_reconciler(webhook_reconcile)

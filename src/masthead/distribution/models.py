@@ -41,6 +41,13 @@ class Webhook(models.Model):
     events = models.JSONField(default=all_events, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Per-endpoint back-off: after an endpoint fails (no answer, 5xx), its deliveries wait
+    # until `backoff_until` instead of each holding the worker for a timeout of its own.
+    failures_in_a_row = models.PositiveIntegerField(default=0, editable=False)
+    backoff_until = models.DateTimeField(
+        _("resting until"), null=True, blank=True, editable=False,
+        help_text=_("After failed attempts, deliveries to this endpoint wait until then."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]
