@@ -116,3 +116,15 @@ def make_article(section, image, author) -> Callable[..., ArticlePage]:
         return page
 
     return make
+
+
+def as_loaded(page) -> dict[str, str]:
+    """The fields Wagtail's edit form carries to say which version the editor loaded
+    (the server refuses a save built from an older one: news/concurrency.py)."""
+    latest = page.get_latest_revision()
+    if latest is None:
+        return {}
+    return {
+        "loaded_revision_id": str(latest.pk),
+        "loaded_revision_created_at": latest.created_at.isoformat(),
+    }

@@ -21,7 +21,7 @@ from wagtail.images import get_image_model
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from masthead.news.models import ArticlePage
-from tests.conftest import make_image_file
+from tests.conftest import as_loaded, make_image_file
 
 ROLES = ["anonymous", "Reporter", "Editor", "Admin", "superuser"]
 STAFF = {"Reporter", "Editor", "Admin", "superuser"}
@@ -67,7 +67,7 @@ def added_article(w: World) -> bool:
 
 def edit_own_draft(w: World):
     form = article_form(w, "Draft, rewritten", w.own_draft.slug)
-    return w.client.post(f"/admin/pages/{w.own_draft.pk}/edit/", form)
+    return w.client.post(f"/admin/pages/{w.own_draft.pk}/edit/", {**form, **as_loaded(w.own_draft)})
 
 
 def own_draft_rewritten(w: World) -> bool:
@@ -77,7 +77,8 @@ def own_draft_rewritten(w: World) -> bool:
 
 def publish_own_draft(w: World):
     form = article_form(w, w.own_draft.title, w.own_draft.slug)
-    return w.client.post(f"/admin/pages/{w.own_draft.pk}/edit/", {**form, "action-publish": "1"})
+    form = {**form, **as_loaded(w.own_draft), "action-publish": "1"}
+    return w.client.post(f"/admin/pages/{w.own_draft.pk}/edit/", form)
 
 
 def own_draft_live(w: World) -> bool:
@@ -102,7 +103,7 @@ def live_deleted(w: World) -> bool:
 
 def edit_colleagues_live(w: World):
     form = article_form(w, "Colleague's story, changed", w.live.slug)
-    return w.client.post(f"/admin/pages/{w.live.pk}/edit/", form)
+    return w.client.post(f"/admin/pages/{w.live.pk}/edit/", {**form, **as_loaded(w.live)})
 
 
 def colleagues_live_changed(w: World) -> bool:

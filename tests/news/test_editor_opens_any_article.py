@@ -11,6 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from masthead.news.blocks import RICH_TEXT_FEATURES
 from masthead.news.models import ArticlePage
 from masthead.news.rich_text import TolerantContentstateConverter, editable_html
+from tests.conftest import as_loaded
 
 STORED = [
     '<p>Before <img src="/x.png" alt="a picture"> after.</p>',
@@ -77,7 +78,7 @@ def test_an_article_stored_with_such_html_opens_in_the_editor_and_saves(
         {
             "title": article.title, "slug": article.slug, "dek": article.dek,
             "hero_image": article.hero_image_id, "hero_alt": article.hero_alt,
-            "narrate": "on", "tags": "",
+            "narrate": "on", "tags": "", **as_loaded(article),
             "article_authors": inline_formset(
                 [{"id": link.pk, "author": link.author_id, "role": ""} for link in links],
                 initial=len(links),

@@ -3,6 +3,7 @@
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from masthead.news.blocks import RICH_TEXT_FEATURES
+from tests.conftest import as_loaded
 
 
 def article_form_data(article, **changes) -> dict:
@@ -31,6 +32,7 @@ def article_form_data(article, **changes) -> dict:
         "seo_title": article.seo_title,
         "search_description": article.search_description,
         "narrate": "on",
+        **as_loaded(article),
         **changes,
     }
     return nested_form_data(
