@@ -46,9 +46,12 @@ def pending_tasks() -> list:
 
 
 def run_next_task() -> str:
-    """What the worker does: take the oldest queued delivery task and run it."""
+    """What the worker does: take the oldest queued delivery task and run it when it is due
+    (by then the endpoint's rest after a failure, which ends no later, is over)."""
     result = pending_tasks()[0]
     default_task_backend.results.remove(result)
+    if result.task.run_after is not None:
+        Webhook.objects.filter(backoff_until__lte=result.task.run_after).update(backoff_until=None)
     return deliver_webhook.call(*result.args)
 
 

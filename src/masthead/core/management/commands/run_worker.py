@@ -9,6 +9,7 @@ MASTHEAD_SCHEDULED_PUBLISH_INTERVAL s.
 """
 
 import logging
+import signal
 import threading
 import time
 
@@ -135,8 +136,13 @@ class Command(BaseCommand):
             # once; the fast lane's take seconds and are finished first.
             hand_back_on_stop=lane == "slow",
         )
+        saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
         worker.configure_signals()
-        worker.run()
+        try:
+            worker.run()
+        finally:
+            for signum, handler in saved.items():  # a caller in-process (tests) gets its own
+                signal.signal(signum, handler)
 
     def run_rq_worker(self, backend, worker_id, queues, max_tasks, options) -> None:
         import django_rq
