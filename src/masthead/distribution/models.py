@@ -72,6 +72,18 @@ class Webhook(models.Model):
 
     events_display.short_description = _("events")
 
+    def resting_display(self) -> str:
+        """ "Resting until 14:05 after 3 failures", or "—" for an endpoint that answers."""
+        from django.utils import timezone
+        from django.utils.formats import date_format
+
+        if not self.backoff_until or self.backoff_until <= timezone.now():
+            return "—"
+        when = date_format(timezone.localtime(self.backoff_until), "DATETIME_FORMAT")
+        return f"Resting until {when} after {self.failures_in_a_row} failure(s)"
+
+    resting_display.short_description = _("deliveries")
+
 
 class WebhookDelivery(models.Model):
     """One event sent to one endpoint; retried until it succeeds or gives up."""

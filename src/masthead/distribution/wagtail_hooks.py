@@ -27,7 +27,7 @@ class WebhookViewSet(ModelViewSet):
     icon = "link"
     menu_label = "Endpoints"
     url_prefix = "webhooks/endpoints"
-    list_display = ["name", "url", "events_display", "is_active"]
+    list_display = ["name", "url", "events_display", "is_active", "resting_display"]
     list_filter = ["is_active"]
     copy_view_enabled = False
     edit_handler = ObjectList(

@@ -230,6 +230,10 @@ LOGGING = {
 # Operations (docs/operations.md): worker heartbeats, health thresholds, media deletion.
 MASTHEAD_HEARTBEAT_INTERVAL = float(os.environ.get("MASTHEAD_HEARTBEAT_INTERVAL", "30"))
 MASTHEAD_HEALTH_WORKER_STALE = float(os.environ.get("MASTHEAD_HEALTH_WORKER_STALE", "120"))
+# Leases and recycling of background work (docs/worker.md).
+MASTHEAD_TASK_RECLAIM_GRACE = float(os.environ.get("MASTHEAD_TASK_RECLAIM_GRACE", "5"))
+MASTHEAD_TASK_MAX_RECLAIMS = int(os.environ.get("MASTHEAD_TASK_MAX_RECLAIMS", "3"))
+MASTHEAD_SLOW_WORKER_MAX_TASKS = int(os.environ.get("MASTHEAD_SLOW_WORKER_MAX_TASKS", "10"))
 MASTHEAD_HEALTH_REQUIRE_WORKER = os.environ.get("MASTHEAD_HEALTH_REQUIRE_WORKER", "1") == "1"
 MASTHEAD_HEALTH_MIN_FREE_MB = int(os.environ.get("MASTHEAD_HEALTH_MIN_FREE_MB", "1024"))
 MASTHEAD_HEALTH_QUEUE_MAX_WAIT = float(os.environ.get("MASTHEAD_HEALTH_QUEUE_MAX_WAIT", "900"))
