@@ -16,9 +16,11 @@ Reported per phase: requests, errors (anything but 2xx/3xx, and failed connectio
 p50/p99 latency, and per kind of page; for the soak also publish-to-visible (from the
 publish's commit until the article page shows the new headline), the narrations the
 worker made, and the resident memory of the web server (granian, all processes) and of
-the worker at the start and the end of the soak.
+the worker (both lane processes) at the start and the end of the soak, and the peak memory
+of the narration (slow-lane) process.
 
-Targets (issue "Trust II"): 0 errors; RSS growth ≤ 5 % over the soak.
+Targets (issue "Trust II"): 0 errors; RSS growth ≤ 5 % over the soak; the narration
+worker ≤ 700 MB.
 
     python -m bench.soak                  # 5 minutes of soak
     python -m bench.soak --seconds 60     # a shorter run
@@ -154,11 +156,60 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
+def processes() -> dict[int, tuple[int, int, str]]:
+    """pid → (parent pid, resident KB, command line) of every live process."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        found[int(entry.name)] = (int(fields[1]), int(fields[21]) * 4, cmd)
+    return found
+
+
+def family(pid: int, table: dict) -> list[int]:
+    members, todo = [pid], [pid]
+    while todo:
+        parent = todo.pop()
+        children = [p for p, (ppid, _, _) in table.items() if ppid == parent]
+        members += children
+        todo += children
+    return [p for p in members if p in table]
+
+
 def rss_mb(proc: subprocess.Popen) -> float:
-    """Resident memory of a process and every process of its session (granian's workers)."""
-    out = subprocess.run(["ps", "-o", "rss=", "--sid", str(proc.pid)],
-                         capture_output=True, text=True).stdout  # fmt: skip
-    return sum(int(n) for n in out.split()) / 1024
+    """Resident memory of a process and everything it started (granian's workers, the
+    worker's two lane processes, which run in sessions of their own)."""
+    table = processes()
+    return sum(table[p][1] for p in family(proc.pid, table)) / 1024
+
+
+class PeakMemory:
+    """The highest resident memory any slow-lane (narration) process reached, sampled
+    every second in a thread; recycled processes are counted each in turn."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_mb, self.processes = 0.0, set()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        while not self.stop.wait(1.0):
+            for pid, (_, kb, cmd) in processes().items():
+                if "run_worker --lane slow" in cmd:
+                    self.processes.add(pid)
+                    self.peak_mb = max(self.peak_mb, kb / 1024)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
 
 
 class Helper:
@@ -380,6 +431,7 @@ def main() -> int:
         baseline = run_load(site, seconds=baseline_seconds, rate=args.rate, clients=args.clients)
 
         rss_start = rss_mb(server), rss_mb(worker)
+        narration_memory = PeakMemory()
         soak_since = time.time()
         print(f"soak: {args.seconds} s, a publish every {args.publish_every:.0f} s ...",
               flush=True)  # fmt: skip
@@ -393,6 +445,7 @@ def main() -> int:
         drained = wait_for_narrations(helper, soak_since, 0, timeout=DRAIN_WAIT)
         drain_seconds = time.monotonic() - drain_started
         rss_drained = rss_mb(server), rss_mb(worker)
+        narration_memory.close()
         alive = server.poll() is None and worker.poll() is None
     finally:
         if helper:
@@ -430,6 +483,9 @@ def main() -> int:
               f"{growth(rss_start[n], rss_drained[n])}")  # fmt: skip
     worst = max((end - begin) / begin * 100 for begin, end in zip(rss_start, rss_drained,
                                                                     strict=True))  # fmt: skip
+    print(f"narration (slow-lane) worker: peak RSS {narration_memory.peak_mb:.0f} MB over "
+          f"{len(narration_memory.processes)} process(es) (recycled every "
+          f"MASTHEAD_SLOW_WORKER_MAX_TASKS tasks; target ≤ 700 MB)")  # fmt: skip
     errors = sum(baseline["errors"].values()) + sum(soak["errors"].values())
     print(f"targets: 0 errors ({errors}); RSS growth ≤ {RSS_TARGET:.0f} % (idle: "
           f"{worst:+.1f} %); server and worker still running: {alive}")  # fmt: skip
