@@ -165,3 +165,15 @@ def test_without_anything_to_suggest_there_is_no_read_also_section(client, make_
     article = make_article(title="Alone")
     soup = BeautifulSoup(client.get(article.url).content, "html.parser")
     assert soup.select_one(".read-also") is None
+
+
+def test_drafts_do_not_make_a_tag_common(make_article, other_section):
+    # "Lighthouse" is on many drafts but on one published article: still the rare tag.
+    for n in range(8):
+        make_article(title=f"Draft {n}", tags=["Lighthouse"], parent=other_section,
+                     publish=False)  # fmt: skip
+    commonplace(make_article, other_section, "City", count=3)
+    make_article(title="Rare", tags=["Lighthouse"], parent=other_section)  # and older
+    make_article(title="Common", tags=["City"], parent=other_section)
+    article = make_article(title="Main", tags=["City", "Lighthouse"])
+    assert suggest(article, limit=2) == ["Rare", "Common"]

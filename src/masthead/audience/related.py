@@ -179,8 +179,10 @@ def _tag_candidates(tag_ids: list[int]) -> list[tuple[int, int, datetime | None,
 
 
 def _tag_frequencies(tag_ids: list[int]) -> dict[int, int]:
-    """{tag: articles tagged with it} (drafts included: close enough for weighing rare
-    tags over common ones), counted from the tag index alone; cached for an hour."""
+    """{tag: articles a reader may see that are tagged with it}; cached for an hour.
+
+    Drafts and restricted articles do not count: a tag on fifty unpublished drafts is
+    no less rare to a reader."""
     keys = {tag_id: f"audience:tag-df:{tag_id}" for tag_id in tag_ids}
     found = cache.get_many(keys.values())
     frequency = {tag_id: found[key] for tag_id, key in keys.items() if key in found}
@@ -188,6 +190,7 @@ def _tag_frequencies(tag_ids: list[int]) -> dict[int, int]:
     if missing:
         counted = dict(
             ArticleTag.objects.filter(tag_id__in=missing)
+            .filter(has_visible_page("content_object_id"))
             .values_list("tag_id")
             .annotate(n=Count("pk"))
             .order_by()
