@@ -118,8 +118,12 @@ for line in sys.stdin:
 
 
 def env_for(var: Path, **extra: str) -> dict:
+    # Every simulated reader comes from 127.0.0.1: the per-address beacon limits (a burst
+    # limit and a daily cap per article, docs/audience.md) would refuse them as one reader.
     env = {**os.environ, "MASTHEAD_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE":
-           "masthead.settings.dev", "MASTHEAD_DEMO_PASSWORD": "bench-only", **extra}  # fmt: skip
+           "masthead.settings.dev", "MASTHEAD_DEMO_PASSWORD": "bench-only",
+           "MASTHEAD_AUDIENCE_BURST_LIMIT": "0", "MASTHEAD_AUDIENCE_DAILY_CAP": "0",
+           **extra}  # fmt: skip
     env.pop("DATABASE_URL", None)
     return env
 

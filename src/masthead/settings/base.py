@@ -360,6 +360,7 @@ OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 # resolve to a private, loopback or link-local address (comma-separated names, addresses
 # or networks such as 10.1.0.0/16).
 MASTHEAD_AUDIENCE_DAILY_CAP = int(os.environ.get("MASTHEAD_AUDIENCE_DAILY_CAP", "20"))
+MASTHEAD_AUDIENCE_BURST_LIMIT = int(os.environ.get("MASTHEAD_AUDIENCE_BURST_LIMIT", "20"))
 MASTHEAD_WEBHOOK_ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("MASTHEAD_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]
