@@ -19,7 +19,9 @@ pytestmark = [
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--autoplay-policy=no-user-gesture-required"]  # fmt: skip
-HIGHLIGHTED = "CSS.highlights.has('narration') ? [...CSS.highlights.get('narration')][0].toString() : ''"
+HIGHLIGHTED = (
+    "CSS.highlights.has('narration') ? [...CSS.highlights.get('narration')][0].toString() : ''"
+)
 LONG_BODY = [
     "The ferry left the harbour at dawn. It was late.",
     "Passengers waited on the pier for an hour. Some went home.",
@@ -100,6 +102,10 @@ def block_start(narration, index: int) -> float:
 
 def current_time(page) -> float:
     return page.evaluate("document.querySelector('audio').currentTime")
+
+
+def move_audio_to(page, seconds: float) -> None:
+    page.evaluate(f"document.querySelector('audio').currentTime = {seconds}")
 
 
 def wait_for_metadata(page) -> None:
@@ -202,7 +208,7 @@ def test_reading_along_scrolls_to_the_spoken_sentence_unless_switched_off_or_the
     page.get_by_role("button", name="Play").click()
     start_y = page.evaluate("scrollY")
     last = len(LONG_BODY) - 1
-    page.evaluate(f"document.querySelector('audio').currentTime = {block_start(long_narration, last)}")
+    move_audio_to(page, block_start(long_narration, last))
     page.wait_for_function(f"() => ({HIGHLIGHTED}).startsWith('The operator declined')")
     assert page.evaluate("scrollY") == start_y  # switched off: the page stays put
 
@@ -216,7 +222,7 @@ def test_reading_along_scrolls_to_the_spoken_sentence_unless_switched_off_or_the
     # The reader scrolls back up: the next sentences do not drag the page back down.
     page.mouse.wheel(0, -5000)
     page.wait_for_function("() => scrollY === 0")
-    page.evaluate(f"document.querySelector('audio').currentTime = {block_start(long_narration, 5)}")
+    move_audio_to(page, block_start(long_narration, 5))
     page.wait_for_function(f"() => ({HIGHLIGHTED}).startsWith('The council will review')")
     assert page.evaluate("scrollY") == 0
     assert page.errors == []
