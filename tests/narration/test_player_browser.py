@@ -181,6 +181,7 @@ def test_listen_from_here_works_from_the_keyboard(live_server, long_narration, p
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => ({HIGHLIGHTED}).startsWith('The harbour master said')")
     assert current_time(page) >= block_start(long_narration, 2)
+    assert not page.evaluate("document.querySelector('audio').muted")
     assert page.get_attribute(".player .player-toggle", "aria-label") == "Pause"
     assert page.errors == []
 
