@@ -229,7 +229,7 @@ def test_reading_along_scrolls_to_the_spoken_sentence_unless_switched_off_or_the
     assert page.errors == []
 
 
-def test_on_a_phone_a_mini_player_follows_the_reader_down_the_article(
+def test_on_a_phone_listen_sits_by_the_headline_and_a_mini_player_follows_the_reader(
     live_server, long_narration, chromium
 ):
     page = open_page(chromium, width=390, height=844, has_touch=True)
@@ -237,7 +237,13 @@ def test_on_a_phone_a_mini_player_follows_the_reader_down_the_article(
     mini = page.locator(".mini-player")
     # Following the reading would scroll back up to the headline being read.
     page.get_by_label("Scroll to follow the reading").uncheck()
-    page.get_by_role("button", name="Play").click()
+    page.evaluate("scrollTo(0, 0)")
+    # A compact Listen button beside the reading time, on the first screen.
+    listen = page.get_by_role("button", name=re.compile(r"^Listen \(\d+:\d\d\)$"))
+    assert listen.bounding_box()["y"] < 844
+    listen.click()
+    page.wait_for_function("() => !document.querySelector('audio').paused")
+    assert page.locator(".headline-listen").inner_text() == "Pause"
     assert mini.is_hidden()  # the full player is on screen
     page.evaluate("document.querySelector('[data-block=\"6\"]').scrollIntoView()")
     mini.wait_for(state="visible")
@@ -293,6 +299,7 @@ def test_without_javascript_the_browsers_own_audio_controls_play(
     assert page.locator("audio.narration-audio[controls]").is_visible()
     assert page.locator(".player").is_hidden()
     assert page.locator(".mini-player").is_hidden()
+    assert page.locator(".headline-listen").count() == 0
     minutes, seconds = divmod(int(Narration.objects.get(article=narrated_article).duration), 60)
     assert page.locator(".narration-length time").inner_text() == f"{minutes}:{seconds:02d}"
 

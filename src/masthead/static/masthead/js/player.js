@@ -25,6 +25,7 @@
   var miniClosed = false;
   var playerInView = true;
   var timings = null;
+  var headlineButton = null;
 
   // The same format and rounding as the server's `clock` filter (narration_tags.py).
   function clock(seconds) {
@@ -64,6 +65,7 @@
 
   function render() {
     renderToggles(!audio.paused && !audio.ended);
+    renderHeadlineButton(!audio.paused && !audio.ended);
     var now = Math.min(audio.currentTime, total());
     setText(totalEls, clock(total()));
     if (seeking) return;
@@ -73,6 +75,28 @@
       seek.value = audio.currentTime;
       seek.setAttribute("aria-valuetext", spoken(now) + " of " + spoken(total()));
     }
+  }
+
+  // On a phone the player is below the first screen: a compact Listen/Pause button beside
+  // the reading time starts it from there (the mini player then takes over).
+  function setUpHeadlineButton() {
+    var meta = document.querySelector(".article-header .article-meta");
+    if (!meta) return null;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "headline-listen";
+    button.innerHTML = '<span class="listen-icon" aria-hidden="true"></span><span class="headline-listen-text"></span>';
+    button.addEventListener("click", function () {
+      if (audio.paused) play(); else audio.pause();
+    });
+    meta.appendChild(button);
+    return button;
+  }
+
+  function renderHeadlineButton(playing) {
+    if (!headlineButton) return;
+    headlineButton.classList.toggle("playing", playing);
+    headlineButton.lastChild.textContent = playing ? "Pause" : "Listen (" + clock(total()) + ")";
   }
 
   function renderMini() {
@@ -185,6 +209,7 @@
   window.MastheadPlayer = { audio: audio, root: root, loadTimings: loadTimings, playFrom: playFrom };
   root.classList.add("enhanced");
   ui.hidden = false;
+  headlineButton = setUpHeadlineButton();
   render();
   setUpMediaSession();
   setUpMini();
