@@ -1,6 +1,9 @@
 /* Masthead narration player: enhances the plain <audio controls> element.
-   Play/pause, seek, elapsed/total, speed, Media Session, and read-along: the sentence
-   being spoken is highlighted in the article; clicking a paragraph plays from there. */
+
+   Play/pause, ±15 s, seek (arrow keys move 5 s), elapsed/total, speed, Media Session, a
+   mini player that stays on screen while the article is read below the player, and
+   read-along (readalong.js). The word timings are fetched only once the reader plays,
+   seeks or listens from a paragraph: most readers of an article never press Play. */
 (function () {
   "use strict";
 
@@ -8,128 +11,128 @@
   if (!root) return;
   var audio = root.querySelector("audio");
   var ui = root.querySelector(".player");
-  var toggle = ui.querySelector(".player-toggle");
+  var mini = root.querySelector(".mini-player");
+  var toggles = root.querySelectorAll(".player-toggle");
+  var mainToggle = ui.querySelector(".player-toggle");
   var seek = ui.querySelector(".player-seek");
   var speed = ui.querySelector(".player-speed");
-  var follow = ui.querySelector(".player-follow-toggle");
-  var elapsedEl = ui.querySelector(".player-elapsed");
-  var totalEl = ui.querySelector(".player-total");
-  var segments = [];
-  var current = -1;
+  var elapsedEls = root.querySelectorAll(".player-elapsed");
+  var totalEls = root.querySelectorAll(".player-total");
+  var serverDuration = parseFloat(root.dataset.duration) || 0;
+  var SEEK_KEYS = { ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -30, PageUp: 30 };
   var seeking = false;
-  var canHighlight = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight !== "undefined";
+  var started = false;
+  var miniClosed = false;
+  var playerInView = true;
+  var timings = null;
+  var headlineButton = null;
 
+  // The same format and rounding as the server's `clock` filter (narration_tags.py).
   function clock(seconds) {
-    if (!isFinite(seconds)) seconds = 0;
-    var m = Math.floor(seconds / 60);
-    var s = Math.floor(seconds % 60);
-    return m + ":" + (s < 10 ? "0" : "") + s;
+    var whole = isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
+    var h = Math.floor(whole / 3600), m = Math.floor((whole % 3600) / 60), s = whole % 60;
+    var ss = (s < 10 ? "0" : "") + s;
+    return h ? h + ":" + (m < 10 ? "0" : "") + m + ":" + ss : m + ":" + ss;
+  }
+
+  function spoken(seconds) {
+    var whole = Math.floor(seconds || 0), m = Math.floor(whole / 60), s = whole % 60;
+    var words = [];
+    if (m) words.push(m + (m === 1 ? " minute" : " minutes"));
+    if (s || !m) words.push(s + (s === 1 ? " second" : " seconds"));
+    return words.join(" ");
   }
 
   function duration() {
-    return isFinite(audio.duration) ? audio.duration : 0;
+    return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : serverDuration;
+  }
+
+  // The total the heading shows; the audio file's own length may differ by a few ms.
+  function total() {
+    return serverDuration || duration();
+  }
+
+  function setText(elements, text) {
+    for (var i = 0; i < elements.length; i++) elements[i].textContent = text;
+  }
+
+  function renderToggles(playing) {
+    for (var i = 0; i < toggles.length; i++) {
+      toggles[i].classList.toggle("playing", playing);
+      toggles[i].setAttribute("aria-label", playing ? toggles[i].dataset.labelPause : toggles[i].dataset.labelPlay);
+    }
   }
 
   function render() {
-    var playing = !audio.paused && !audio.ended;
-    toggle.classList.toggle("playing", playing);
-    toggle.setAttribute("aria-label", playing ? toggle.dataset.labelPause : toggle.dataset.labelPlay);
-    elapsedEl.textContent = clock(audio.currentTime);
-    totalEl.textContent = clock(duration());
-    if (!seeking && duration()) {
-      seek.value = (audio.currentTime / duration()) * 100;
-      seek.setAttribute("aria-valuetext", clock(audio.currentTime) + " of " + clock(duration()));
+    renderToggles(!audio.paused && !audio.ended);
+    renderHeadlineButton(!audio.paused && !audio.ended);
+    var now = Math.min(audio.currentTime, total());
+    setText(totalEls, clock(total()));
+    if (seeking) return;
+    setText(elapsedEls, clock(now));
+    if (duration()) {
+      seek.max = duration();
+      seek.value = audio.currentTime;
+      seek.setAttribute("aria-valuetext", spoken(now) + " of " + spoken(total()));
     }
   }
 
-  function elementFor(target) {
-    if (target === "headline") return document.getElementById("article-headline");
-    if (target === "byline") return document.querySelector(".article-header .byline");
-    var index = target.replace("block-", "");
-    return document.querySelector('.article-body [data-block="' + index + '"]');
+  // On a phone the player is below the first screen: a compact Listen/Pause button beside
+  // the reading time starts it from there (the mini player then takes over).
+  function setUpHeadlineButton() {
+    var meta = document.querySelector(".article-header .article-meta");
+    if (!meta) return null;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "headline-listen";
+    button.innerHTML = '<span class="listen-icon" aria-hidden="true"></span><span class="headline-listen-text"></span>';
+    button.addEventListener("click", function () {
+      if (audio.paused) play(); else audio.pause();
+    });
+    meta.appendChild(button);
+    return button;
   }
 
-  // Find the sentence's text inside the element and return a DOM Range over it.
-  function rangeFor(element, text) {
-    var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-    var nodes = [];
-    var full = "";
-    var node;
-    while ((node = walker.nextNode())) {
-      nodes.push({ node: node, start: full.length });
-      full += node.nodeValue;
-    }
-    var at = full.indexOf(text);
-    if (at < 0) {
-      var squeezed = text.replace(/\s+/g, " ").trim().slice(0, 40);
-      at = full.replace(/\s+/g, " ").indexOf(squeezed);
-      if (at < 0) return null;
-      text = squeezed;
-    }
-    var range = document.createRange();
-    var end = at + text.length;
-    for (var i = 0; i < nodes.length; i++) {
-      var n = nodes[i];
-      var nEnd = n.start + n.node.nodeValue.length;
-      if (n.start <= at && at <= nEnd) range.setStart(n.node, at - n.start);
-      if (n.start <= end && end <= nEnd) { range.setEnd(n.node, end - n.start); break; }
-    }
-    return range;
+  function renderHeadlineButton(playing) {
+    if (!headlineButton) return;
+    headlineButton.classList.toggle("playing", playing);
+    headlineButton.lastChild.textContent = playing ? "Pause" : "Listen (" + clock(total()) + ")";
   }
 
-  function clearHighlight() {
-    if (canHighlight) CSS.highlights.delete("narration");
-    var old = document.querySelector(".narration-current");
-    if (old) old.classList.remove("narration-current");
+  function renderMini() {
+    mini.hidden = !(started && !miniClosed && !playerInView);
+    document.body.classList.toggle("mini-player-open", !mini.hidden);
   }
 
-  function highlight(index) {
-    if (index === current) return;
-    current = index;
-    clearHighlight();
-    if (index < 0 || !follow.checked) return;
-    var segment = segments[index];
-    var element = elementFor(segment.target);
-    if (!element) return;
-    var range = canHighlight ? rangeFor(element, segment.text) : null;
-    if (range) CSS.highlights.set("narration", new Highlight(range));
-    else element.classList.add("narration-current");
-  }
-
-  function segmentAt(time) {
-    for (var i = segments.length - 1; i >= 0; i--) {
-      if (segments[i].start <= time + 0.05) return time <= segments[i].end + 0.6 ? i : -1;
+  function loadTimings() {
+    if (!timings) {
+      var url = root.dataset.timings;
+      timings = (url && window.fetch ? fetch(url, { credentials: "same-origin" }) : Promise.reject())
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; /* read-along is optional */ })
+        .then(function (data) {
+          if (data && window.MastheadReadAlong) window.MastheadReadAlong.load(data);
+          return data;
+        });
     }
-    return -1;
+    return timings;
   }
 
   function play() {
+    loadTimings();
     var promise = audio.play();
     if (promise && promise.catch) promise.catch(function () { render(); });
   }
 
-  function playFrom(time) {
-    audio.currentTime = time;
-    play();
+  function seekTo(time) {
+    loadTimings();
+    audio.currentTime = Math.max(0, Math.min(duration() || 0, time));
+    render();
   }
 
-  function setUpReadAlong(data) {
-    segments = data.segments || [];
-    document.body.classList.add("narration-ready");
-    var firstByTarget = {};
-    segments.forEach(function (segment) {
-      if (!(segment.target in firstByTarget)) firstByTarget[segment.target] = segment.start;
-    });
-    Object.keys(firstByTarget).forEach(function (target) {
-      var element = elementFor(target);
-      if (!element || target.indexOf("block-") !== 0) return;
-      element.classList.add("speakable");
-      element.title = "Click to listen from here";
-      element.addEventListener("click", function (event) {
-        if (event.target.closest("a")) return;  // links keep working
-        playFrom(firstByTarget[target]);
-      });
-    });
+  function playFrom(time) {
+    seekTo(time);
+    play();
   }
 
   function setUpMediaSession() {
@@ -143,50 +146,72 @@
     var handlers = {
       play: play,
       pause: function () { audio.pause(); },
-      seekbackward: function () { audio.currentTime = Math.max(0, audio.currentTime - 15); },
-      seekforward: function () { audio.currentTime = Math.min(duration(), audio.currentTime + 15); },
-      seekto: function (details) { audio.currentTime = details.seekTime; }
+      seekbackward: function () { seekTo(audio.currentTime - 15); },
+      seekforward: function () { seekTo(audio.currentTime + 15); },
+      seekto: function (details) { seekTo(details.seekTime); }
     };
     Object.keys(handlers).forEach(function (action) {
       try { navigator.mediaSession.setActionHandler(action, handlers[action]); } catch (e) { /* unsupported action */ }
     });
   }
 
-  toggle.addEventListener("click", function () {
-    if (audio.paused) play(); else audio.pause();
+  function setUpMini() {
+    if (!("IntersectionObserver" in window)) return;
+    new IntersectionObserver(function (entries) {
+      playerInView = entries[entries.length - 1].isIntersecting;
+      renderMini();
+    }).observe(ui);
+    mini.querySelector(".mini-close").addEventListener("click", function () {
+      audio.pause();
+      miniClosed = true;
+      renderMini();
+      mainToggle.focus({ preventScroll: true });  // focus must not vanish with the mini player
+    });
+  }
+
+  Array.prototype.forEach.call(toggles, function (button) {
+    button.addEventListener("click", function () {
+      if (audio.paused) play(); else audio.pause();
+    });
+  });
+  Array.prototype.forEach.call(ui.querySelectorAll("[data-skip]"), function (button) {
+    button.addEventListener("click", function () {
+      seekTo(audio.currentTime + parseFloat(button.dataset.skip));
+    });
+  });
+  seek.addEventListener("keydown", function (event) {
+    var target = event.key === "Home" ? 0 : event.key === "End" ? duration() : null;
+    if (target === null && !(event.key in SEEK_KEYS)) return;
+    event.preventDefault();
+    seekTo(target === null ? audio.currentTime + SEEK_KEYS[event.key] : target);
   });
   seek.addEventListener("input", function () {
     seeking = true;
-    elapsedEl.textContent = clock((seek.value / 100) * duration());
+    setText(elapsedEls, clock(Math.min(parseFloat(seek.value), total())));
   });
   seek.addEventListener("change", function () {
     seeking = false;
-    audio.currentTime = (seek.value / 100) * duration();
+    seekTo(parseFloat(seek.value));
   });
   speed.addEventListener("change", function () {
     audio.playbackRate = parseFloat(speed.value);
   });
-  follow.addEventListener("change", function () {
-    current = -2;
-    highlight(segmentAt(audio.currentTime));
+  audio.addEventListener("play", function () {
+    loadTimings();  // also when playback starts from a headset or the lock screen
+    started = true;
+    miniClosed = false;
+    renderMini();
   });
-  ["play", "pause", "ended", "loadedmetadata", "durationchange"].forEach(function (name) {
+  ["play", "pause", "ended", "loadedmetadata", "durationchange", "timeupdate", "seeked"].forEach(function (name) {
     audio.addEventListener(name, render);
   });
-  audio.addEventListener("timeupdate", function () {
-    render();
-    if (segments.length) highlight(segmentAt(audio.currentTime));
-  });
-  audio.addEventListener("ended", function () { highlight(-1); });
 
+  window.MastheadPlayer = { audio: audio, root: root, loadTimings: loadTimings, playFrom: playFrom };
   root.classList.add("enhanced");
   ui.hidden = false;
+  headlineButton = setUpHeadlineButton();
   render();
   setUpMediaSession();
-  if (root.dataset.timings && window.fetch) {
-    fetch(root.dataset.timings, { credentials: "omit" })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) { if (data) setUpReadAlong(data); })
-      .catch(function () { /* read-along is optional */ });
-  }
+  setUpMini();
+  if (window.MastheadReadAlong) window.MastheadReadAlong.attach(window.MastheadPlayer);
 })();
