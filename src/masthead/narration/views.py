@@ -53,9 +53,21 @@ def narration_regenerate(request: HttpRequest, page_id: int) -> HttpResponse:
     elif not article.narrate:
         messages.error(request, "Narration is switched off for this article (Settings tab).")
     else:
+        running = Narration.objects.filter(article=article, status=Narration.Status.RUNNING)
+        was_running = running.exists()
         narration_request(article_id=article.pk, force=True)
-        messages.success(request, f"Narration of “{article.title}” queued; the worker makes it.")
+        messages.success(request, regenerate_message(article.title, was_running))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = f"/admin/pages/{article.pk}/edit/"
     return redirect(target)
+
+
+def regenerate_message(title: str, was_running: bool) -> str:
+    if was_running:
+        return (
+            f"“{title}” is being narrated right now: that narration finishes and readers "
+            "get its audio; a new one, with the latest text and pronunciations, is queued "
+            "after it."
+        )
+    return f"Narration of “{title}” queued; the worker makes it."
