@@ -3,6 +3,7 @@
 The feature itself always runs on the real Piper voice (see test_real_voice.py)."""
 
 import numpy as np
+from django_tasks.backends.dummy import DummyBackend
 
 from masthead.narration.engines import SpokenChunk, WordTiming
 
@@ -31,3 +32,24 @@ class BrokenEngine(ToneEngine):
 
     def speak(self, text: str) -> SpokenChunk:
         raise RuntimeError("voice model crashed")
+
+
+class InterruptedEngine(ToneEngine):
+    """Speaks until chunk `at` (1-based), then calls `action` (which may raise) first."""
+
+    voice_id = "fake:interrupted"
+
+    def __init__(self, at: int, action) -> None:
+        super().__init__()
+        self.at, self.action = at, action
+
+    def speak(self, text: str) -> SpokenChunk:
+        if len(self.spoken) + 1 == self.at:
+            self.action()
+        return super().speak(text)
+
+
+class NoPriorityBackend(DummyBackend):
+    """A queue that does not order by priority (as RQ's)."""
+
+    supports_priority = False

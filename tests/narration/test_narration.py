@@ -14,7 +14,10 @@ from masthead.narration.script import build_script
 from .fakes import BrokenEngine, ToneEngine
 
 DUMMY_TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "slow"]}
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["default", "slow"],
+    }
 }
 BODY = [
     {"type": "paragraph", "value": "<p>The Tarn bridge reopened on Monday. Traffic was light.</p>"},
