@@ -196,10 +196,10 @@ def narration_generate(
     """
     article = ArticlePage.objects.live().filter(pk=article_id).first()
     script = build_script(article) if article and narration_enabled(article) else None
+    saved: list[str] = []
     narration = narration_claim(article_id=article_id, script=script, text_hash=text_hash)
     if narration is None:
         return None
-    saved: list[str] = []
     try:
         current = _run(narration, script, engine, saved)
     except LeaseLost:
@@ -243,9 +243,11 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
     timings_json = json.dumps(timings, ensure_ascii=False, separators=(",", ":"))
     _save(f"{stem}.json", timings_json.encode(), saved)
     current = _publish_audio(narration, saved, script, engine, timings["duration"], len(mp3))
-    logger.info("Narration of %s ready: %.0f s of audio in %.0f s",
-                article_label(narration.article_id), timings["duration"],
-                time.monotonic() - started)  # fmt: skip
+    newer = current.status != Status.READY  # an edit or "Regenerate" came in meanwhile
+    outcome = "installed; queued again for a newer request" if newer else "ready"
+    label = article_label(narration.article_id)
+    logger.info("Narration of %s %s: %.0f s of audio in %.0f s", label, outcome,
+                timings["duration"], time.monotonic() - started)  # fmt: skip
     return current
 
 
