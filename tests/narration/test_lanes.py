@@ -2,14 +2,14 @@
 work (a lexicon change), and the fast lane never waits for a narration."""
 
 import pytest
-from django.core.management import call_command
+from django.db import transaction
 from django_tasks import default_task_backend
 from django_tasks.base import DEFAULT_TASK_PRIORITY
 
 from masthead.core.lanes import ARCHIVE_PRIORITY, FRESH_PRIORITY, SLOW_LANE
 from masthead.narration import services
 from masthead.narration.models import Narration, PronunciationEntry
-from masthead.narration.tasks import refresh_narrations
+from masthead.narration.tasks import generate_narration, refresh_narrations
 
 from .fakes import ToneEngine
 
@@ -72,17 +72,29 @@ def test_on_a_queue_without_priorities_narration_still_runs_on_the_slow_lane(
     assert lane_and_priority(task) == (SLOW_LANE, DEFAULT_TASK_PRIORITY)
 
 
+def next_task(lane: str):
+    """The task a database worker on `lane` takes next (django-tasks-db's own query)."""
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        return DBTaskResult.objects.ready().filter(queue_name=lane).get_locked()
+
+
 def test_fresh_work_goes_before_archive_work_and_the_fast_lane_takes_none(
     settings, make_article, engine, django_capture_on_commit_callbacks
 ):
+    from django_tasks_db.models import DBTaskResult
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": QUEUES}}
     old = make_article(title="An old story", slug="old")
     with django_capture_on_commit_callbacks(execute=True):
         services.narration_request(article_id=old.pk, priority=ARCHIVE_PRIORITY)  # queued first
         fresh = make_article(title="Breaking story", slug="breaking")
-    worker = {"batch": True, "startup_delay": False, "reload": False, "verbosity": 0}
-    call_command("db_worker", queue_name="default", **worker)
-    assert Narration.objects.get(article=fresh).status == Status.QUEUED
-    call_command("db_worker", queue_name=SLOW_LANE, max_tasks=1, **worker)
+    narrations = DBTaskResult.objects.filter(task_path=generate_narration.module_path)
+    assert narrations.count() == 2
+    assert not narrations.filter(queue_name="default").exists()
+    args = next_task(SLOW_LANE).args_kwargs["args"]
+    assert args[0] == fresh.pk
+    assert generate_narration.call(*args) == Status.READY
     assert Narration.objects.get(article=fresh).status == Status.READY
     assert Narration.objects.get(article=old).status == Status.QUEUED
