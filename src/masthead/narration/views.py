@@ -6,13 +6,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from masthead.news.models import ArticlePage
 
 from .models import Narration
-from .services import narration_request
+from .services import lease_is_stale, narration_request
 
 
 def narration_list(request: HttpRequest) -> HttpResponse:
@@ -53,8 +54,10 @@ def narration_regenerate(request: HttpRequest, page_id: int) -> HttpResponse:
     elif not article.narrate:
         messages.error(request, "Narration is switched off for this article (Settings tab).")
     else:
-        running = Narration.objects.filter(article=article, status=Narration.Status.RUNNING)
-        was_running = running.exists()
+        current = Narration.objects.filter(article=article).first()
+        # A run holding a live lease finishes first; a dead worker's is simply replaced.
+        was_running = current is not None and current.status == Narration.Status.RUNNING
+        was_running = was_running and not lease_is_stale(current, timezone.now())
         narration_request(article_id=article.pk, force=True)
         messages.success(request, regenerate_message(article.title, was_running))
     target = request.POST.get("next", "")
