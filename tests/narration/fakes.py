@@ -35,17 +35,19 @@ class BrokenEngine(ToneEngine):
 
 
 class InterruptedEngine(ToneEngine):
-    """Speaks until chunk `at` (1-based), then calls `action` (which may raise) first."""
+    """Before speaking chunk `at` (1-based), calls `action` (which may raise); or, with
+    `actions`, one action per chunk number."""
 
     voice_id = "fake:interrupted"
 
-    def __init__(self, at: int, action) -> None:
+    def __init__(self, at: int = 0, action=None, *, actions: dict | None = None) -> None:
         super().__init__()
-        self.at, self.action = at, action
+        self.actions = actions or {at: action}
 
     def speak(self, text: str) -> SpokenChunk:
-        if len(self.spoken) + 1 == self.at:
-            self.action()
+        action = self.actions.get(len(self.spoken) + 1)
+        if action:
+            action()
         return super().speak(text)
 
 

@@ -265,3 +265,22 @@ def test_an_article_unpublished_before_its_narration_ran_fails_and_publishing_ag
         article.save_revision().publish()
     assert Narration.objects.get(article=article).status == Status.QUEUED
     assert len(enqueued()) == 1
+
+
+def test_a_run_renews_its_lease_as_it_speaks_so_the_reconciler_leaves_it_alone(article):
+    queued(article)
+    seen = {}
+
+    def age_the_lease() -> None:  # as if the voice had been slow to load
+        Narration.objects.filter(article=article).update(
+            lease_renewed_at=timezone.now() - timedelta(minutes=10)
+        )
+
+    def reconcile_midway() -> None:
+        seen["repaired"] = repair.narration_reconcile()
+        seen["status"] = Narration.objects.get(article=article).status
+
+    engine = InterruptedEngine(actions={1: age_the_lease, 3: reconcile_midway})
+    done = services.narration_generate(article_id=article.pk, engine=engine)
+    assert seen == {"repaired": 0, "status": Status.RUNNING}
+    assert done.status == Status.READY

@@ -43,7 +43,8 @@ TRANSITIONS = {
     Status.READY: {Status.QUEUED},
     Status.FAILED: {Status.QUEUED},
 }
-# Seconds between lease renewals while speaking, at most (a chunk takes a second or two).
+# Seconds between lease renewals while speaking, at most (a chunk takes a second or two);
+# a quarter of the lease if that is shorter (a short lease in tests).
 LEASE_RENEWAL = 2.0
 NOT_NARRATED = "The article is not published, or its narration is switched off: not narrated."
 
@@ -225,11 +226,11 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
     engine = engine or get_engine()
     # Loading the voice the first time can take a while: renew before speaking.
     narration_renew_lease(narration_id=narration.pk, token=token, progress=0.0)
-    last = [0.0, time.monotonic()]
+    last, every = [0.0, time.monotonic()], min(LEASE_RENEWAL, lease_seconds() / 4)
 
     def on_progress(share: float) -> None:
-        # One row update (progress and lease) at most every 5 % or LEASE_RENEWAL seconds.
-        if share - last[0] >= 0.05 or time.monotonic() - last[1] >= LEASE_RENEWAL or share >= 1:
+        # One row update (progress and lease) at most every 5 % or `every` seconds.
+        if share - last[0] >= 0.05 or time.monotonic() - last[1] >= every or share >= 1:
             narration_renew_lease(narration_id=narration.pk, token=token, progress=share)
             last[:] = [share, time.monotonic()]
 
