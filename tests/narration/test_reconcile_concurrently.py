@@ -1,0 +1,55 @@
+"""Several workers run the reconciler at the same moment: a stale narration is queued
+again once, with one task (real threads, each with its own database connection)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from masthead.narration import repair, services
+from masthead.narration.models import Narration
+from masthead.narration.script import build_script
+from masthead.narration.tasks import generate_narration
+
+# serialized_rollback: the flush after a transactional test would otherwise remove the rows
+# Wagtail's migrations create (root page, locale, collection).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+DB_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "slow"]}
+}
+
+
+def test_reconcilers_in_four_workers_at_once_queue_a_stale_narration_once(settings, make_article):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    article = make_article(title="Bridge reopens")
+    services.narration_request(article_id=article.pk, force=True, enqueue=False)
+    services.narration_claim(article_id=article.pk, script=build_script(article))
+    Narration.objects.filter(article=article).update(
+        lease_renewed_at=timezone.now() - timedelta(minutes=10)
+    )
+    tasks = DBTaskResult.objects.filter(task_path=generate_narration.module_path)
+    before = tasks.count()  # the publish's own
+    start, repaired, errors = threading.Barrier(4), [], []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            repaired.append(repair.narration_reconcile())
+        except Exception as error:  # reported below, with the others' results
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(repaired) == [0, 0, 0, 1]
+    assert Narration.objects.get(article=article).status == Narration.Status.QUEUED
+    assert tasks.count() == before + 1
