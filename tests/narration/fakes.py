@@ -3,6 +3,7 @@
 The feature itself always runs on the real Piper voice (see test_real_voice.py)."""
 
 import numpy as np
+from django_tasks.backends.dummy import DummyBackend
 
 from masthead.narration.engines import SpokenChunk, WordTiming
 
@@ -31,3 +32,26 @@ class BrokenEngine(ToneEngine):
 
     def speak(self, text: str) -> SpokenChunk:
         raise RuntimeError("voice model crashed")
+
+
+class InterruptedEngine(ToneEngine):
+    """Before speaking chunk `at` (1-based), calls `action` (which may raise); or, with
+    `actions`, one action per chunk number."""
+
+    voice_id = "fake:interrupted"
+
+    def __init__(self, at: int = 0, action=None, *, actions: dict | None = None) -> None:
+        super().__init__()
+        self.actions = actions or {at: action}
+
+    def speak(self, text: str) -> SpokenChunk:
+        action = self.actions.get(len(self.spoken) + 1)
+        if action:
+            action()
+        return super().speak(text)
+
+
+class NoPriorityBackend(DummyBackend):
+    """A queue that does not order by priority (as RQ's)."""
+
+    supports_priority = False

@@ -13,7 +13,12 @@ from masthead.narration.script import build_script
 
 from .fakes import BrokenEngine, ToneEngine
 
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DUMMY_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["default", "slow"],
+    }
+}
 BODY = [
     {"type": "paragraph", "value": "<p>The Tarn bridge reopened on Monday. Traffic was light.</p>"},
     {"type": "heading", "value": "What changed"},
@@ -154,13 +159,15 @@ def test_replaced_audio_files_are_deleted(article, django_capture_on_commit_call
 
 
 @override_settings(TASKS=DUMMY_TASKS)
-def test_a_failed_task_is_retried_later_with_backoff(article, monkeypatch):
+def test_a_failed_task_is_retried_later_with_backoff(
+    article, monkeypatch, django_capture_on_commit_callbacks
+):
     from masthead.narration import tasks
 
     monkeypatch.setattr(services, "get_engine", lambda: BrokenEngine())
     services.narration_request(article_id=article.pk, force=True, enqueue=False)
     text_hash = Narration.objects.get(article=article).requested_hash
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
         tasks.generate_narration.call(article.pk, text_hash)
     retries = enqueued()
     assert len(retries) == 1

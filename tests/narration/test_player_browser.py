@@ -307,7 +307,12 @@ def test_without_javascript_the_browsers_own_audio_controls_play(
 def test_without_a_narration_there_is_no_player(live_server, make_article, page_in_browser):
     # The dummy task backend keeps the narration queued, as before the worker gets to it.
     with override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+        TASKS={
+            "default": {
+                "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+                "QUEUES": ["default", "slow"],
+            }
+        }
     ):
         article = make_article(title="Not narrated yet")
     page_in_browser.goto(live_server.url + article.url)

@@ -29,6 +29,13 @@ class Narration(models.Model):
     requested_hash = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Where the request stands in the slow lane (core/lanes.py): a retry or a re-run after
+    # a crash goes back in at the same place.
+    priority = models.SmallIntegerField(default=0)
+    # The lease of the run generating it (services.py): a run renews it as it speaks; one
+    # not renewed for MASTHEAD_NARRATION_LEASE seconds belongs to a worker that stopped.
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_renewed_at = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

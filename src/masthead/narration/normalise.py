@@ -649,7 +649,9 @@ def _lexicon_key(phrase: str) -> str:
     return " ".join(phrase.split()).casefold()
 
 
-@functools.lru_cache(maxsize=64)
+# Keyed by the whole lexicon; only a few versions are kept, so a long-lived worker does not
+# hold one compiled pattern per lexicon edit.
+@functools.lru_cache(maxsize=4)
 def _lexicon_matcher(
     entries: tuple[tuple[str, str], ...],
 ) -> tuple[re.Pattern[str], dict[str, str]] | None:

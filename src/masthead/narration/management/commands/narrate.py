@@ -5,6 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.lanes import ARCHIVE_PRIORITY, FRESH_PRIORITY
 from masthead.narration.models import Narration
 from masthead.narration.services import narration_generate, narration_request
 from masthead.news.models import ArticlePage
@@ -34,22 +35,29 @@ class Command(BaseCommand):
             articles = articles.exclude(pk__in=ready.values("article_id"))
         elif not options["all"]:
             raise CommandError("Say which articles: --all, --missing, or page ids.")
+        # Named articles are fresh work; --all and --missing re-narrate the archive. The
+        # priority matters if this run stops and a worker takes over (services.py).
+        priority = FRESH_PRIORITY if page_ids else ARCHIVE_PRIORITY
         ids = list(articles.values_list("pk", flat=True))
         self.stdout.write(f"Narrating {len(ids)} article(s).")
-        failures = 0
+        failures = skipped = 0
         started = time.monotonic()
         for done, article_id in enumerate(ids, 1):
-            narration_request(article_id=article_id, force=True, enqueue=False)
+            narration_request(article_id=article_id, force=True, enqueue=False, priority=priority)
             try:
                 narration = narration_generate(article_id=article_id)
             except Exception as error:  # recorded on the narration; keep going
                 failures += 1
                 self.stderr.write(f"\n  {article_id}: failed: {error}")
             else:
-                narration.refresh_from_db()
+                if narration is None:
+                    skipped += 1
+                    self.stderr.write(f"\n  {article_id}: skipped: another run took it over")
             self.progress(done, len(ids), started)
         self.stdout.write("")
-        summary = f"Done: {len(ids) - failures} narrated, {failures} failed."
+        summary = f"Done: {len(ids) - failures - skipped} narrated, {failures} failed."
+        if skipped:
+            summary += f" {skipped} left to the worker."
         self.stdout.write(
             self.style.SUCCESS(summary) if not failures else self.style.WARNING(summary)
         )
