@@ -38,8 +38,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     dummy = {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
              "QUEUES": django_settings.TASK_QUEUES}  # fmt: skip
     with (
-        override_settings(MEDIA_ROOT=media_root, MASTHEAD_NARRATION_ENABLED=True,
-                          TASKS={"default": dummy}),  # fmt: skip
+        override_settings(
+            MEDIA_ROOT=media_root, MASTHEAD_NARRATION_ENABLED=True, TASKS={"default": dummy}
+        ),  # fmt: skip
         pytest.MonkeyPatch.context() as patch,
         django_db_blocker.unblock(),
         transaction.atomic(),

@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -172,9 +172,8 @@ def create_article(
 
 
 def publish_article(
-    row: dict, page: ArticlePage, pages: dict[str, ArticlePage], hero_scene: str
+    row: dict, page: ArticlePage, pages: dict[str, ArticlePage], hero_scene: str, now: datetime
 ) -> None:
-    now = timezone.now()
     page.body = body_blocks(row, pages, hero_scene)
     for order, correction in enumerate(row.get("corrections", [])):
         when = now - timedelta(hours=correction["hours_ago"])
@@ -194,18 +193,21 @@ def ensure_articles(
     rows = demo_articles()
     scenes = illustrations.plan_heroes(rows)
     existing = {p.slug: p for p in ArticlePage.objects.all()}
-    # Newest first: publishing requests each narration (after the commit, in this order),
-    # and the worker takes requests of equal priority first come, first served, so the
-    # stories on the home page are the first to get their audio.
-    new_rows = sorted((r for r in rows if r["slug"] not in existing), key=lambda r: r["hours_ago"])
+    new_rows = [row for row in rows if row["slug"] not in existing]
     pages = dict(existing)
     for row in new_rows:
         pages[row["slug"]] = create_article(
             row, sections[row["section"]], authors, scenes[row["slug"]]
         )
+    # Published newest first, ties as the site sorts them (news/selectors.newest_first):
+    # publishing requests each narration (after the commit, in this order), and the worker
+    # takes requests of equal priority first come, first served, so the stories at the top
+    # of the home page are the first to get their audio.
+    new_rows.sort(key=lambda r: (r["hours_ago"], -pages[r["slug"]].pk))
+    now = timezone.now()  # one clock for all: stories published together tie exactly
     for n, row in enumerate(new_rows, 1):
         page = ArticlePage.objects.get(pk=pages[row["slug"]].pk)
-        publish_article(row, page, pages, scenes[row["slug"]])
+        publish_article(row, page, pages, scenes[row["slug"]], now)
         if n % 20 == 0 or n == len(new_rows):
             progress(f"  published {n}/{len(new_rows)} articles")
     return len(new_rows)
@@ -226,6 +228,10 @@ def ensure_picks(progress: Progress) -> None:
     for order, article in enumerate(chosen[:PICKS]):
         EditorsPick.objects.create(collection=picks, article=article, sort_order=order)
     progress(f"  {len(chosen[:PICKS])} editors' picks")
+
+
+def role(group: str, superuser: bool) -> str:
+    return "Admin group, superuser" if superuser else f"{group} group"
 
 
 def ensure_users(password: str) -> None:
@@ -252,6 +258,9 @@ def load_demo(*, password: str, progress: Progress = print) -> dict[str, int]:
     created = ensure_articles(sections, authors, progress)
     ensure_picks(progress)
     ensure_users(password)
+    progress(
+        "  users " + ", ".join(f"{name} ({role(group, su)})" for name, group, su in DEMO_USERS)
+    )
     views = ensure_demo_audience()
     if views:
         progress(f"  {views:,} demo reader views over the last 30 days")
