@@ -141,7 +141,8 @@ def body_blocks(row: dict, pages: dict[str, ArticlePage], hero_scene: str) -> li
             value = {"ordered": block.get("ordered", False), "items": block["items"]}
             blocks.append({"type": "list", "value": value})
         elif kind == "image":
-            scene = illustrations.body_scene(row, i, hero_scene)
+            pictures = sum(1 for b in blocks if b["type"] == "image")
+            scene = illustrations.body_scene(row, pictures, hero_scene)
             image, alt, caption = article_picture(row, f"demo-body:{row['slug']}:{i}", scene)
             value = {"image": image.pk, "alt": alt, "caption": caption,
                      "credit": illustrations.CREDIT}  # fmt: skip

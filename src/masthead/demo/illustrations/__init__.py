@@ -73,15 +73,14 @@ def draw(scene: str, seed_text: str, where: str = HOME_PLACE) -> Drawing:
 def picture(scene: str, seed_text: str, where: str = HOME_PLACE) -> tuple[bytes, str, str]:
     """JPEG bytes, alt text and caption of one scene."""
     drawing = draw(scene, seed_text, where)
-    return jpeg(drawing.image), drawing.alt, drawing.caption
+    return jpeg(drawing.image), drawing.alt, f"{drawing.caption}."
 
 
-def illustration(seed_text: str, section: str) -> tuple[bytes, str]:
-    """A picture for a synthetic article of `section` (seed_articles): bytes and alt."""
+def illustration(seed_text: str, section: str) -> tuple[bytes, str, str]:
+    """A picture for a synthetic article of `section` (seed_articles): bytes, alt text
+    and caption."""
     rng = random.Random(seed_for(seed_text))
-    scene = rng.choice(SECTION_SCENES.get(section, ABSTRACT))
-    data, alt, _ = picture(scene, seed_text)
-    return data, alt
+    return picture(rng.choice(SECTION_SCENES.get(section, ABSTRACT)), seed_text)
 
 
 def candidates(section: str, tags: Iterable[str]) -> list[str]:
@@ -92,18 +91,20 @@ def candidates(section: str, tags: Iterable[str]) -> list[str]:
 
 def plan_heroes(rows: list[dict], *, share: float = 0.25) -> dict[str, str]:
     """{slug: scene} for the hero images: each story gets the first scene its topics
-    suggest of which its section has fewer than `share` of its stories (at least one)."""
+    suggest of which its section has fewer than `share` of its stories (at least one),
+    and not the one of the story before it, in the section page's order (newest first)."""
     by_section: dict[str, list[dict]] = {}
     for row in sorted(rows, key=lambda r: r["hours_ago"]):
         by_section.setdefault(row["section"], []).append(row)
     plan = {}
     for section, section_rows in by_section.items():
-        cap, used = max(1, int(len(section_rows) * share)), Counter()
+        cap, used, previous = max(1, int(len(section_rows) * share)), Counter(), ""
         for row in section_rows:
-            options = candidates(section, row.get("tags", []))
-            scene = next((s for s in options if used[s] < cap), options[0])
+            options = [s for s in candidates(section, row.get("tags", [])) if used[s] < cap]
+            # Not the scene of the card before it, when the story allows another.
+            scene = next((s for s in options if s != previous), options[0])
             used[scene] += 1
-            plan[row["slug"]] = scene
+            plan[row["slug"]] = previous = scene
     return plan
 
 
