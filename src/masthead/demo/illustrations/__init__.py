@@ -25,9 +25,10 @@ SCENES: dict[str, Scene] = {
     scene.__name__: scene
     for scene in (
         landscapes.skyline, landscapes.harbour, landscapes.hills, landscapes.cranes,
-        landscapes.turbines, landscapes.weather, streets.houses, streets.civic, streets.bus,
-        streets.market, streets.crowd, objects.chart, objects.stage, objects.circles,
-        objects.bands, objects.monitor, objects.books, objects.circuit, objects.mast,
+        landscapes.turbines, landscapes.heat, landscapes.rain, streets.houses, streets.civic,
+        streets.bus, streets.market, streets.crowd, objects.chart, objects.stage,
+        objects.circles, objects.bands, objects.monitor, objects.books, objects.circuit,
+        objects.mast,
     )
 }  # fmt: skip
 TOPIC_SCENES: dict[str, list[str]] = {
@@ -35,11 +36,16 @@ TOPIC_SCENES: dict[str, list[str]] = {
     "Economy": ["chart", "skyline"], "Housing": ["houses", "skyline"], "City Hall": ["civic"],
     "Courts": ["civic"], "Elections": ["crowd", "civic"], "Transit": ["bus"],
     "Labour": ["crowd"], "Health": ["monitor"], "Schools": ["books"], "Books": ["books"],
-    "Environment": ["hills", "turbines"], "Climate": ["weather", "hills"],
-    "Weather": ["weather"], "Energy": ["turbines"], "Technology": ["circuit"],
+    "Environment": ["hills", "turbines"], "Climate": ["rain", "hills"],
+    "Weather": ["rain"], "Energy": ["turbines"], "Technology": ["circuit"],
     "Media": ["mast"], "Music": ["stage", "mast"], "Arts": ["stage"],
     "Food": ["market"], "Small Business": ["market", "houses"],
 }  # fmt: skip
+# Words in a headline that call for one scene before the topics' own (and even if the
+# story before it has that scene): a heat advisory is not illustrated with rain.
+WORD_SCENES = {"heat": "heat", "drought": "heat", "flood": "rain", "storm": "rain",
+               "symphony": "stage", "orchestra": "stage", "ferry": "harbour",
+               "library": "books"}  # fmt: skip
 # Tried first in opinion (columns are illustrated by ideas), last elsewhere.
 ABSTRACT = ["circles", "bands"]
 SECTION_SCENES: dict[str, list[str]] = {
@@ -83,6 +89,10 @@ def illustration(seed_text: str, section: str) -> tuple[bytes, str, str]:
     return picture(rng.choice(SECTION_SCENES.get(section, ABSTRACT)), seed_text)
 
 
+def words_in(headline: str) -> set[str]:
+    return set(headline.lower().replace(",", " ").replace(".", " ").split())
+
+
 def candidates(section: str, tags: Iterable[str]) -> list[str]:
     topical = [scene for tag in tags for scene in TOPIC_SCENES.get(tag, [])]
     first = ABSTRACT + topical if section == "opinion" else topical
@@ -101,8 +111,11 @@ def plan_heroes(rows: list[dict], *, share: float = 0.25) -> dict[str, str]:
         cap, used, previous = max(1, int(len(section_rows) * share)), Counter(), ""
         for row in section_rows:
             options = [s for s in candidates(section, row.get("tags", [])) if used[s] < cap]
+            called = [WORD_SCENES[w] for w in words_in(row["title"]) if w in WORD_SCENES]
             # Not the scene of the card before it, when the story allows another.
-            scene = next((s for s in options if s != previous), options[0])
+            scene = next((s for s in called if used[s] < cap), None) or next(
+                (s for s in options if s != previous), options[0]
+            )
             used[scene] += 1
             plan[row["slug"]] = previous = scene
     return plan

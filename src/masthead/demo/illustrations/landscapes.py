@@ -1,4 +1,4 @@
-"""Outdoor scenes: skylines, water, hills, cranes, wind turbines, weather."""
+"""Outdoor scenes: skylines, water, hills, cranes, wind turbines, heat and rain."""
 
 import math
 import random
@@ -147,25 +147,26 @@ def turbines(rng: random.Random, where: str) -> Drawing:
     )
 
 
-def weather(rng: random.Random, where: str) -> Drawing:
-    kind = rng.choice(["heat", "rain"])
-    if kind == "heat":
-        img = gradient((250, 170, 70), (250, 230, 170))
-        draw = ImageDraw.Draw(img)
-        cx, cy = rng.randint(300, 1300), rng.randint(180, 320)
-        for r, colour in ((260, (252, 200, 110)), (180, (255, 225, 120)), (120, (255, 245, 190))):
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=colour)
-        for y in range(620, HEIGHT, 40):
-            draw.line(
-                [(x, y + (12 if (x // 80) % 2 else 0)) for x in range(0, WIDTH + 80, 80)],
-                fill=(235, 150, 80),
-                width=5,
-            )
-        return Drawing(
-            img,
-            "Illustration: a blazing sun over shimmering heat haze, in orange and yellow",
-            f"A hot afternoon in {where}",
+def heat(rng: random.Random, where: str) -> Drawing:
+    img = gradient((250, 170, 70), (250, 230, 170))
+    draw = ImageDraw.Draw(img)
+    cx, cy = rng.randint(300, 1300), rng.randint(180, 320)
+    for r, colour in ((260, (252, 200, 110)), (180, (255, 225, 120)), (120, (255, 245, 190))):
+        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=colour)
+    for y in range(620, HEIGHT, 40):
+        draw.line(
+            [(x, y + (12 if (x // 80) % 2 else 0)) for x in range(0, WIDTH + 80, 80)],
+            fill=(235, 150, 80),
+            width=5,
         )
+    return Drawing(
+        img,
+        "Illustration: a blazing sun over shimmering heat haze, in orange and yellow",
+        f"A hot afternoon in {where}",
+    )
+
+
+def rain(rng: random.Random, where: str) -> Drawing:
     img = gradient((90, 100, 115), (160, 170, 180))
     draw = ImageDraw.Draw(img)
     for _ in range(7):
