@@ -117,7 +117,7 @@ def paragraph(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
-def article_picture(row: dict, key: str, scene: str):
+def article_picture(row: dict, key: str, scene: str) -> tuple:
     """(image, alt, caption) of a generated picture for the story in `row`."""
     where = illustrations.place_in(f"{row['title']} {row.get('dek', '')}")
     return ensure_image(key, lambda: illustrations.picture(scene, key, where), scene=scene)
