@@ -92,11 +92,16 @@ def demo(args: argparse.Namespace) -> int:
     base = f"http://{args.host}:{args.port}"
 
     def banner() -> None:
+        shown = password if not args.no_setup else "(as set up before)"
+        mail = os.path.join(os.environ.get("MASTHEAD_VAR_DIR", "var"), "mail")
         print(
             f"\nThe Calder Ledger (demo) is running at {base}/\n"
             f"  Admin:     {base}/admin/\n"
-            f"  User name: editor\n"
-            f"  Password:  {password if not args.no_setup else '(as set up before)'}\n"
+            "  User name  Role                                      Password\n"
+            f"  editor     Editor: edits, approves and publishes     {shown}\n"
+            f"  reporter   Reporter: writes, submits for review      {shown}\n"
+            f"  admin      Admin: superuser, users and settings      {shown}\n"
+            f"  Mail (review requests, notifications): files in {mail}/\n"
             "A background worker runs beside it (search index, images, narration, webhooks,\n"
             "scheduled publishing); it is restarted whenever it stops.\n"
             "Press Ctrl+C to stop.\n",

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.generic import TemplateView
+from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import selectors
@@ -26,6 +27,12 @@ def chosen_window(request: HttpRequest) -> int:
     except ValueError:
         return DEFAULT_WINDOW
     return days if days in WINDOWS else DEFAULT_WINDOW
+
+
+def report_notes(*, first_day, last_day) -> list[str]:
+    """Notes other apps add to the report (the demo says its views are made up)."""
+    notes = hooks.get_hooks("masthead_audience_report_notes")
+    return [n for n in (f(first_day=first_day, last_day=last_day) for f in notes) if n]
 
 
 def check_permission(request: HttpRequest) -> None:
@@ -64,6 +71,7 @@ class AudienceReportView(WagtailAdminTemplateMixin, TemplateView):
                     first_day=first_day, last_day=last_day, limit=TOP_ARTICLES
                 ),
                 "sections": selectors.section_totals(first_day=first_day, last_day=last_day),
+                "notes": report_notes(first_day=first_day, last_day=last_day),
             }
         )
         return context

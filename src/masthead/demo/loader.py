@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from masthead.news.models import (
 )
 
 from . import illustrations
+from .audience import ensure_demo_audience
 
 DATA_DIR = Path(__file__).parent / "data"
 SECTIONS = [
@@ -36,6 +37,12 @@ SECTIONS = [
     ("culture", "Culture", "Arts, music, books and food."),
 ]
 PICKS = 4
+# (user name, group, superuser): `masthead demo` prints these with the password.
+DEMO_USERS = (
+    ("editor", "Editor", False),
+    ("reporter", "Reporter", False),
+    ("admin", "Admin", True),
+)
 Progress = Callable[[str], None]
 
 
@@ -77,15 +84,17 @@ def ensure_sections(home: HomePage) -> dict[str, SectionPage]:
     return sections
 
 
-def ensure_image(key: str, make: Callable[[], tuple[bytes, str]]):
-    """An image titled `key`, drawn once; returns (image, alt text)."""
+def ensure_image(key: str, make: Callable[[], tuple], *, scene: str = "") -> tuple:
+    """An image titled `key`, drawn once; returns (image, *what `make` says besides the
+    bytes: alt text, caption). The file name starts with the scene's name."""
     Image = get_image_model()
     image = Image.objects.filter(title=key).first()
-    data, alt = make()
+    data, *described = make()
     if image is None:
-        image = Image(title=key, file=ContentFile(data, name=f"{key.replace(':', '-')}.jpg"))
+        name = "-".join(filter(None, [scene, key.replace(":", "-")]))
+        image = Image(title=key, file=ContentFile(data, name=f"{name}.jpg"))
         image.save()
-    return image, alt
+    return image, *described
 
 
 def ensure_authors() -> dict[str, Author]:
@@ -104,17 +113,17 @@ def ensure_authors() -> dict[str, Author]:
     return authors
 
 
-def illustration_caption(alt: str) -> str:
-    # The demo's pictures are generated, so the caption describes what is drawn.
-    description = alt.removeprefix("Illustration: ")
-    return description[:1].upper() + description[1:] + "."
-
-
 def paragraph(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
-def body_blocks(row: dict, pages: dict[str, ArticlePage]) -> list[dict]:
+def article_picture(row: dict, key: str, scene: str) -> tuple:
+    """(image, alt, caption) of a generated picture for the story in `row`."""
+    where = illustrations.place_in(f"{row['title']} {row.get('dek', '')}")
+    return ensure_image(key, lambda: illustrations.picture(scene, key, where), scene=scene)
+
+
+def body_blocks(row: dict, pages: dict[str, ArticlePage], hero_scene: str) -> list[dict]:
     blocks = []
     for i, block in enumerate(row["body"]):
         kind = block["type"]
@@ -132,27 +141,25 @@ def body_blocks(row: dict, pages: dict[str, ArticlePage]) -> list[dict]:
             value = {"ordered": block.get("ordered", False), "items": block["items"]}
             blocks.append({"type": "list", "value": value})
         elif kind == "image":
-            image, alt = ensure_image(
-                f"demo-body:{row['slug']}:{i}",
-                lambda i=i: illustrations.illustration(f"{row['slug']}-{i}", row["section"]),
-            )
-            value = {"image": image.pk, "alt": alt, "caption": illustration_caption(alt),
-                     "credit": "Illustration: The Calder Ledger"}  # fmt: skip
+            pictures = sum(1 for b in blocks if b["type"] == "image")
+            scene = illustrations.body_scene(row, pictures, hero_scene)
+            image, alt, caption = article_picture(row, f"demo-body:{row['slug']}:{i}", scene)
+            value = {"image": image.pk, "alt": alt, "caption": caption,
+                     "credit": illustrations.CREDIT}  # fmt: skip
             blocks.append({"type": "image", "value": value})
         elif kind == "related" and block["slug"] in pages:
             blocks.append({"type": "related", "value": {"article": pages[block["slug"]].pk}})
     return blocks
 
 
-def create_article(row: dict, section: SectionPage, authors: dict[str, Author]) -> ArticlePage:
-    hero, alt = ensure_image(
-        f"demo-hero:{row['slug']}", lambda: illustrations.illustration(row["slug"], row["section"])
-    )
+def create_article(
+    row: dict, section: SectionPage, authors: dict[str, Author], scene: str
+) -> ArticlePage:
+    hero, alt, caption = article_picture(row, f"demo-hero:{row['slug']}", scene)
     page = ArticlePage(
         title=row["title"], slug=row["slug"], dek=row.get("dek", ""),
         card_summary=row.get("summary", ""), hero_image=hero, hero_alt=alt,
-        hero_caption=illustration_caption(alt), hero_credit=row["hero"].get("credit", ""),
-        live=False,
+        hero_caption=caption, hero_credit=illustrations.CREDIT, live=False,
     )  # fmt: skip
     for order, link in enumerate(row["authors"]):
         page.article_authors.add(
@@ -165,9 +172,10 @@ def create_article(row: dict, section: SectionPage, authors: dict[str, Author]) 
     return page
 
 
-def publish_article(row: dict, page: ArticlePage, pages: dict[str, ArticlePage]) -> None:
-    now = timezone.now()
-    page.body = body_blocks(row, pages)
+def publish_article(
+    row: dict, page: ArticlePage, pages: dict[str, ArticlePage], hero_scene: str, now: datetime
+) -> None:
+    page.body = body_blocks(row, pages, hero_scene)
     for order, correction in enumerate(row.get("corrections", [])):
         when = now - timedelta(hours=correction["hours_ago"])
         page.corrections.add(Correction(date=when, text=correction["text"], sort_order=order))
@@ -184,14 +192,24 @@ def ensure_articles(
     sections: dict[str, SectionPage], authors: dict[str, Author], progress: Progress
 ) -> int:
     rows = demo_articles()
+    scenes = illustrations.plan_heroes(rows)
     existing = {p.slug: p for p in ArticlePage.objects.all()}
     new_rows = [row for row in rows if row["slug"] not in existing]
     pages = dict(existing)
     for row in new_rows:
-        pages[row["slug"]] = create_article(row, sections[row["section"]], authors)
+        pages[row["slug"]] = create_article(
+            row, sections[row["section"]], authors, scenes[row["slug"]]
+        )
+    # Published newest first, ties as the site sorts them (news/selectors.newest_first):
+    # publishing requests each narration (after the commit, in this order), and the worker
+    # takes requests of equal priority first come, first served, so the stories at the top
+    # of the home page are the first to get their audio.
+    new_rows.sort(key=lambda r: (r["hours_ago"], -pages[r["slug"]].pk))
+    now = timezone.now()  # one clock for all: stories published together tie exactly
     for n, row in enumerate(new_rows, 1):
-        publish_article(row, ArticlePage.objects.get(pk=pages[row["slug"]].pk), pages)
-        if n % 10 == 0 or n == len(new_rows):
+        page = ArticlePage.objects.get(pk=pages[row["slug"]].pk)
+        publish_article(row, page, pages, scenes[row["slug"]], now)
+        if n % 20 == 0 or n == len(new_rows):
             progress(f"  published {n}/{len(new_rows)} articles")
     return len(new_rows)
 
@@ -213,18 +231,23 @@ def ensure_picks(progress: Progress) -> None:
     progress(f"  {len(chosen[:PICKS])} editors' picks")
 
 
+def role(group: str, superuser: bool) -> str:
+    return "Admin group, superuser" if superuser else f"{group} group"
+
+
 def ensure_users(password: str) -> None:
+    """The demo's three people, each with the role the name says (and the one password)."""
     User = get_user_model()
-    for username, group, superuser in (("editor", "Editor", True), ("reporter", "Reporter", False)):
+    for username, group, superuser in DEMO_USERS:
         user, _ = User.objects.get_or_create(
             username=username,
             defaults={"email": f"{username}@example.invalid", "first_name": username.title()},
         )
-        user.is_staff = superuser
-        user.is_superuser = superuser
+        # Set every time: an older demo made `editor` a superuser.
+        user.is_staff = user.is_superuser = superuser
         user.set_password(password)
         user.save()
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.set([Group.objects.get(name=group)])
 
 
 @transaction.atomic
@@ -236,4 +259,10 @@ def load_demo(*, password: str, progress: Progress = print) -> dict[str, int]:
     created = ensure_articles(sections, authors, progress)
     ensure_picks(progress)
     ensure_users(password)
+    progress(
+        "  users " + ", ".join(f"{name} ({role(group, su)})" for name, group, su in DEMO_USERS)
+    )
+    views = ensure_demo_audience()
+    if views:
+        progress(f"  {views:,} demo reader views over the last 30 days")
     return {"sections": len(sections), "authors": len(authors), "articles_created": created}

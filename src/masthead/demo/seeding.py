@@ -382,16 +382,15 @@ def ensure_heroes(progress: Progress) -> list[Hero]:
     if heroes:
         return list(heroes.values())
     from . import illustrations
-    from .loader import ensure_image, illustration_caption
+    from .loader import ensure_image
 
     drawn = []
     for n in range(GENERATED_IMAGES):
         section = EXTRA_SECTIONS[n % len(EXTRA_SECTIONS)][0]
-        image, alt = ensure_image(
+        image, alt, caption = ensure_image(
             f"seed-hero:{n}", lambda n=n, s=section: illustrations.illustration(f"seed-{n}", s)
         )
-        caption = illustration_caption(alt)
-        drawn.append(Hero(image.pk, alt, caption, "Illustration: The Calder Ledger"))
+        drawn.append(Hero(image.pk, alt, caption, illustrations.CREDIT))
     progress(f"  using {len(drawn)} generated hero images")
     return drawn
 

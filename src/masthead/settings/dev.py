@@ -7,7 +7,9 @@ from django.core.management.utils import get_random_secret_key
 from masthead.core.email_url import email_settings
 
 from .base import *  # noqa: F403
+from .base import LOGGING as BASE_LOGGING
 from .base import VAR_DIR
+from .dev_logging import dev_logging
 
 DEBUG = os.environ.get("MASTHEAD_DEBUG", "0") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", *ALLOWED_HOSTS]  # noqa: F405
@@ -36,3 +38,6 @@ STORAGES = {
 # MASTHEAD_EMAIL_URL says otherwise.
 MASTHEAD_EMAIL_URL = os.environ.get("MASTHEAD_EMAIL_URL", f"file://{VAR_DIR / 'mail'}")
 globals().update(email_settings(MASTHEAD_EMAIL_URL))
+# One short line per finished task that matters; routine ones and task starts are not
+# logged (settings/dev_logging.py). Production keeps base.py's logging.
+LOGGING = dev_logging(BASE_LOGGING)

@@ -12,10 +12,10 @@ from masthead.demo.renditions import prepare_demo_renditions
 class Command(BaseCommand):
     help = (
         "Load the demo newsroom (The Calder Ledger): 5 sections, 8 authors, 60 articles, "
-        "generated images, editors' picks and the users 'editor' and 'reporter', then every image "
+        "generated images, editors' picks, 30 days of made-up reader views and the users 'editor' "
+        "(Editor group), 'reporter' (Reporter group) and 'admin' (superuser), then every image "
         "size the public pages use. Safe to run again: nothing is duplicated. The password "
-        "comes from MASTHEAD_DEMO_PASSWORD, or is "
-        "generated and printed."
+        "(the same for all three) comes from MASTHEAD_DEMO_PASSWORD, or is generated and printed."
     )
 
     def add_arguments(self, parser) -> None:
@@ -45,4 +45,4 @@ class Command(BaseCommand):
             sizes = prepare_demo_renditions(progress=self.stdout.write)
             self.stdout.write(f"  {sizes} image sizes ready in {time.monotonic() - started:.1f} s")
         if generated:
-            self.stdout.write(f"User 'editor' password: {password}")
+            self.stdout.write(f"Password of 'editor', 'reporter' and 'admin': {password}")
