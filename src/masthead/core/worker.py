@@ -101,11 +101,12 @@ class LeasedWorker(Worker):
             return
         except BaseException as error:  # noqa: BLE001 (recorded, as db_worker does)
             self._record(partial(db_task_result.set_failed, error), "recording a failure")
-            logger.warning("Task %s failed after %.1f s: %s", _describe(db_task_result),
+            # django-tasks logs the outcome itself (once, with the traceback): this is detail.
+            logger.debug("Task %s failed after %.1f s: %s", _describe(db_task_result),
                            time.monotonic() - started, error)  # fmt: skip
         else:
             self._record(partial(db_task_result.set_successful, value), "recording a result")
-            logger.info("Task %s done in %.1f s", _describe(db_task_result),
+            logger.debug("Task %s done in %.1f s", _describe(db_task_result),
                         time.monotonic() - started)  # fmt: skip
         finally:
             self.running_task = False
