@@ -1,5 +1,7 @@
 """StreamField blocks of an article body."""
 
+import copy
+
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,7 +9,7 @@ from django.utils.safestring import mark_safe
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from .text import teaser
+from .text import lead_paragraph, teaser
 from .validators import block_control_character_error
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "superscript", "subscript"]
@@ -122,7 +124,31 @@ class ArticleChooserBlock(blocks.PageChooserBlock):
             for page in hidden.values():
                 page.hidden_from_readers = True
             found |= hidden
+        found |= with_lead_paragraphs(found)
         return [found.get(v) for v in values]
+
+
+def with_lead_paragraphs(articles: dict) -> dict:
+    """Copies of the `articles` ({id: article}) that have no card summary, each with
+    `lead_paragraph`, the start of its body, for its teaser: one query for all of them
+    (none when every one has a summary). Copies, because cards are shared (CardStore)
+    and carry no body (it is deferred)."""
+    from .models import ArticlePage
+
+    wanted = [
+        pk
+        for pk, a in articles.items()
+        if a is not None and not a.card_summary and not getattr(a, "hidden_from_readers", False)
+    ]
+    if not wanted:
+        return {}
+    bodies = ArticlePage.objects.filter(pk__in=wanted).values_list("pk", "body")
+    leads = {pk: lead_paragraph(body.raw_data) for pk, body in bodies}
+    copies = {}
+    for pk in wanted:
+        copies[pk] = copy.copy(articles[pk])
+        copies[pk].lead_paragraph = leads.get(pk, "")
+    return copies
 
 
 class RelatedArticleBlock(blocks.StructBlock):
@@ -137,8 +163,9 @@ class RelatedArticleBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         article = value.get("article")
         if article is not None:
-            text = article.card_summary or article.dek or ""
-            context["teaser"] = teaser(text, settings.MASTHEAD_TEASER_LENGTH)
+            # The editor's card summary, else the story's lead (DESIGN.md, item 8).
+            text = article.card_summary or getattr(article, "lead_paragraph", "") or article.dek
+            context["teaser"] = teaser(text or "", settings.MASTHEAD_TEASER_LENGTH)
         return context
 
 
