@@ -13,11 +13,16 @@ register = template.Library()
 
 
 @register.simple_tag
-def responsive_picture(image, kind: str, alt: str, loading: str = "lazy", css_class: str = ""):
-    """A <picture> with WebP and JPEG sources, srcset, width and height."""
+def responsive_picture(
+    image, kind: str, alt: str, loading: str = "lazy", css_class: str = "", sizes: str = ""
+):
+    """A <picture> with WebP and JPEG sources, srcset, width and height; `sizes` names
+    another entry of images.SIZES when the picture is laid out otherwise than its kind."""
     if image is None:
         return ""
     attrs = {"alt": alt, "loading": loading, "decoding": "async"}
+    if sizes:
+        attrs["sizes"] = images.SIZES[sizes]
     if css_class:
         attrs["class"] = css_class
     if loading == "eager":
