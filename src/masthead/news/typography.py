@@ -21,7 +21,9 @@ DASHES_RE = re.compile(r"-{2,3}")
 ELLIPSIS_RE = re.compile(r"\.\.\.")
 # An apostrophe standing for left-out digits: ’90s, ’24.
 ELIDED_YEAR_RE = re.compile(r"'(?=\d{2}(?:s\b|\b))")
-URL_RE = re.compile(r"((?:https?://|www\.)[^\s<>\"']+)", re.IGNORECASE)
+# An address written out in the text; what ends a sentence or closes a quote around it
+# is not part of it.
+URL_RE = re.compile(r"((?:https?://|www\.)[^\s<>\"]*[^\s<>\"'.,;:!?)])", re.IGNORECASE)
 
 # HTML: comments, then tags (attribute values may hold ">"), then text.
 TOKEN_RE = re.compile(r"<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.DOTALL)
