@@ -1,7 +1,5 @@
 """StreamField blocks of an article body."""
 
-import copy
-
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -124,31 +122,17 @@ class ArticleChooserBlock(blocks.PageChooserBlock):
             for page in hidden.values():
                 page.hidden_from_readers = True
             found |= hidden
-        found |= with_lead_paragraphs(found)
         return [found.get(v) for v in values]
 
 
-def with_lead_paragraphs(articles: dict) -> dict:
-    """Copies of the `articles` ({id: article}) that have no card summary, each with
-    `lead_paragraph`, the start of its body, for its teaser: one query for all of them
-    (none when every one has a summary). Copies, because cards are shared (CardStore)
-    and carry no body (it is deferred)."""
-    from .models import ArticlePage
-
-    wanted = [
-        pk
-        for pk, a in articles.items()
-        if a is not None and not a.card_summary and not getattr(a, "hidden_from_readers", False)
-    ]
-    if not wanted:
-        return {}
-    bodies = ArticlePage.objects.filter(pk__in=wanted).values_list("pk", "body")
-    leads = {pk: lead_paragraph(body.raw_data) for pk, body in bodies}
-    copies = {}
-    for pk in wanted:
-        copies[pk] = copy.copy(articles[pk])
-        copies[pk].lead_paragraph = leads.get(pk, "")
-    return copies
+def lead_paragraph_of(article) -> str:
+    """The text of the article's first paragraph: from the card's `lead_html`
+    (news/selectors.lead_html, no query), else from its body when it was loaded."""
+    if hasattr(article, "lead_html"):
+        return lead_paragraph([{"type": "paragraph", "value": article.lead_html or ""}])
+    if "body" in article.__dict__:
+        return lead_paragraph(article.body.raw_data)
+    return ""
 
 
 class RelatedArticleBlock(blocks.StructBlock):
@@ -164,7 +148,7 @@ class RelatedArticleBlock(blocks.StructBlock):
         article = value.get("article")
         if article is not None:
             # The editor's card summary, else the story's lead (DESIGN.md, item 8).
-            text = article.card_summary or getattr(article, "lead_paragraph", "") or article.dek
+            text = article.card_summary or lead_paragraph_of(article) or article.dek
             context["teaser"] = teaser(text or "", settings.MASTHEAD_TEASER_LENGTH)
         return context
 
