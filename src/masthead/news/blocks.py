@@ -127,7 +127,7 @@ class ArticleChooserBlock(blocks.PageChooserBlock):
 
 def lead_paragraph_of(article) -> str:
     """The text of the article's first paragraph: from the card's `lead_html`
-    (news/selectors.lead_html, no query), else from its body when it was loaded."""
+    (news/lead.py, no query), else from its body when it was loaded."""
     if hasattr(article, "lead_html"):
         return lead_paragraph([{"type": "paragraph", "value": article.lead_html or ""}])
     if "body" in article.__dict__:

@@ -14,23 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    Exists,
-    F,
-    JSONField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast
-from django.db.models.lookups import Exact
 from django.db.models.query import prefetch_related_objects
 from django.utils.functional import cached_property
 from taggit.models import Tag
@@ -40,6 +25,7 @@ from wagtail.models import Page, PageQuerySet
 from masthead.core.memo import current_generation, memo
 
 from . import images, page_context
+from .lead import lead_html
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
 from .visibility import searchable, visible_to_readers
 
@@ -47,7 +33,6 @@ NAV_CACHE_KEY = "masthead:nav-sections:2"  # :2 added slug and depth
 SECTION_BLOCK_SIZE = 3
 LATEST_SIZE = 5  # the home page's lead story and top stories
 CARD_PICTURES = ("card", "thumb")  # news/includes/card.html, news/blocks/related_article.html
-LEAD_BLOCKS = 3  # a lead paragraph is looked for among a body's first blocks
 CACHED_COUNT_FROM = 2_000  # listings at least this long keep their count per generation
 # Every live article has a publication date (ArticlePage.save sets it). Asking for one
 # as a range lets the database walk the published_at index newest first and stop after
@@ -84,25 +69,6 @@ def article_cards_queryset() -> PageQuerySet:
             ),
         )
         .order_by(F("published_at").desc(nulls_last=True), "-pk")
-    )
-
-
-def lead_html() -> Case:
-    """The HTML of the first paragraph among a body's first LEAD_BLOCKS blocks, read
-    inside the card's own query, for an article without a card summary (its teaser;
-    news/blocks.RelatedArticleBlock); empty for the others. Cards keep the body out."""
-    body = Cast("body", JSONField())
-    return Case(
-        *(
-            When(
-                Exact(KeyTextTransform("type", KeyTransform(n, body)), Value("paragraph"))
-                & Q(card_summary=""),
-                then=KeyTextTransform("value", KeyTransform(n, body)),
-            )
-            for n in range(LEAD_BLOCKS)
-        ),
-        default=Value(""),
-        output_field=TextField(),
     )
 
 
