@@ -113,7 +113,7 @@ def test_axe_finds_no_violation_of_any_impact_on_any_reader_page(
     script = axe_script()
     if script is None:
         pytest.skip(
-            "axe-core is not installed: `npm install -g axe-core` "
+            "axe-core is not installed: `npm install -g axe-core@4.14.1` "
             "(or set AXE_CORE_JS to the path of its axe.min.js)"
         )
     # The pages' Content-Security-Policy would refuse the injected script; axe is the
