@@ -84,6 +84,7 @@ LISTINGS = {
     "/feeds/atom.xml",
     "/feeds/sections/news/rss.xml",
     "/feeds/sections/news/atom.xml",
+    "/topics/",
     "/tags/harbour/",
     "/feeds/tags/harbour/rss.xml",
     "/feeds/tags/harbour/atom.xml",

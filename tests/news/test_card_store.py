@@ -373,7 +373,7 @@ def test_the_card_tag_renders_what_the_card_template_renders(make_article, tag, 
     tagged = Template("{% load news_tags %}" + tag).render(Context(context))
     included = Template(include).render(Context(context))
     assert tagged == included
-    assert "Tom &amp; Jerry&#x27;s &quot;bridge&quot;" in tagged  # escaped once, not twice
+    assert "Tom &amp; Jerry’s “bridge”" in tagged  # escaped once, not twice
     assert "&amp;amp;" not in tagged
 
 

@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from masthead.news.text import teaser
+from masthead.news.text import lead_paragraph, teaser
 
 LONG_SUMMARY = (
     "The council voted on Tuesday night to close the harbour bridge for six weeks of "
@@ -87,12 +87,64 @@ def test_the_related_card_shows_headline_teaser_thumbnail_and_link(client, make_
     assert card.find("a")["href"] == other.url
 
 
-def test_the_related_card_falls_back_to_the_standfirst(client, make_article):
-    other = make_article(title="Ferry fares rise", dek=LONG_SUMMARY, card_summary="")
+LEAD = (
+    "Ferry fares rise by ten cents on Monday, the first increase in six years, the harbour "
+    "board said, blaming the cost of fuel and the new dock at Pier 4."
+)
+
+
+def test_without_a_card_summary_the_teaser_is_the_start_of_the_lead_paragraph(client, make_article):
+    body = [
+        {"type": "heading", "value": "Not the lead"},
+        {"type": "paragraph", "value": f"<p>{LEAD}</p><p>The second paragraph.</p>"},
+    ]
+    other = make_article(
+        title="Ferry fares rise", dek="The standfirst.", card_summary="", body=body
+    )
+    page = make_article(body=related_body(other))
+    teaser_text = related_card(client, page).select_one(".related-teaser").get_text(strip=True)
+    assert teaser_text == (
+        "Ferry fares rise by ten cents on Monday, the first increase in six years, the "
+        "harbour board said, blaming the cost of fuel and the new dock…"
+    )
+
+
+def test_a_short_lead_paragraph_is_the_whole_teaser(client, make_article):
+    body = [{"type": "paragraph", "value": "<p>Fares <b>rise</b> today.</p>"}]
+    other = make_article(card_summary="", dek=LONG_SUMMARY, body=body)
+    page = make_article(body=related_body(other))
+    teaser_text = related_card(client, page).select_one(".related-teaser").get_text(strip=True)
+    assert teaser_text == "Fares rise today."
+
+
+def test_a_body_without_a_paragraph_falls_back_to_the_standfirst(client, make_article):
+    body = [{"type": "heading", "value": "Only a heading"}]
+    other = make_article(title="Ferry fares rise", dek=LONG_SUMMARY, card_summary="", body=body)
     page = make_article(body=related_body(other))
     teaser_text = related_card(client, page).select_one(".related-teaser").get_text(strip=True)
     assert teaser_text.endswith("…")
     assert LONG_SUMMARY.startswith(teaser_text.removesuffix("…"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "lead"),
+    [
+        ([{"type": "paragraph", "value": "<p>First.</p><p>Second.</p>"}], "First."),
+        ([{"type": "heading", "value": "H"}, {"type": "paragraph", "value": "<p>P</p>"}], "P"),
+        (
+            [
+                {"type": "paragraph", "value": "<p> </p>"},
+                {"type": "paragraph", "value": "<p>B</p>"},
+            ],
+            "B",
+        ),
+        ([{"type": "paragraph", "value": "<p>Tom &amp; Jerry&#x27;s</p>"}], "Tom & Jerry's"),
+        ([{"type": "related", "value": {"article": 3}}], ""),
+        ([], ""),
+    ],
+)
+def test_the_lead_paragraph_is_the_first_paragraph_with_text(raw, lead):
+    assert lead_paragraph(raw) == lead
 
 
 def test_a_short_card_summary_is_shown_whole(client, make_article):

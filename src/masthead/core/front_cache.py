@@ -6,7 +6,8 @@ front cache is purged through wagtail.contrib.frontend_cache's backends
 
 - a new article (its first publish): its own page and every page that lists it: the home
   page, its sections, its tags' and authors' pages (each with every ?page=), their
-  feeds, search results, the sitemaps and the news sitemap;
+  feeds, the topics index (when it has tags), search results, the sitemaps and the news
+  sitemap;
 - a narration becoming ready: the article and the podcast feed;
 - anything else: every page (BAN /). An edited, unpublished, moved or deleted article can
   be on any article page (in "Read also", "Most popular" or "Editors' Picks"), and
@@ -191,6 +192,7 @@ def article_plan(article) -> Plan | None:
             paths |= _feeds("section", ancestor.slug)
     for tag in article.tags.all():
         paths |= {reverse("news:tag", args=[tag.slug]), *_feeds("tag", tag.slug)}
+        paths.add(reverse("news:topics"))  # its counts
     for link in article.article_authors.select_related("author"):
         slug = link.author.slug
         paths |= {reverse("news:author", args=[slug]), *_feeds("author", slug)}

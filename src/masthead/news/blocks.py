@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from .text import teaser
+from .text import lead_paragraph, teaser
 from .validators import block_control_character_error
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "superscript", "subscript"]
@@ -125,6 +125,16 @@ class ArticleChooserBlock(blocks.PageChooserBlock):
         return [found.get(v) for v in values]
 
 
+def lead_paragraph_of(article) -> str:
+    """The text of the article's first paragraph: from the card's `lead_html`
+    (news/lead.py, no query), else from its body when it was loaded."""
+    if hasattr(article, "lead_html"):
+        return lead_paragraph([{"type": "paragraph", "value": article.lead_html or ""}])
+    if "body" in article.__dict__:
+        return lead_paragraph(article.body.raw_data)
+    return ""
+
+
 class RelatedArticleBlock(blocks.StructBlock):
     article = ArticleChooserBlock(help_text="Another published article to recommend inline.")
 
@@ -137,8 +147,9 @@ class RelatedArticleBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         article = value.get("article")
         if article is not None:
-            text = article.card_summary or article.dek or ""
-            context["teaser"] = teaser(text, settings.MASTHEAD_TEASER_LENGTH)
+            # The editor's card summary, else the story's lead (DESIGN.md, item 8).
+            text = article.card_summary or lead_paragraph_of(article) or article.dek
+            context["teaser"] = teaser(text or "", settings.MASTHEAD_TEASER_LENGTH)
         return context
 
 

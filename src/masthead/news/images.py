@@ -28,6 +28,9 @@ SIZES: dict[str, str] = {
     "thumb": "160px",
     "body": "(min-width: 1100px) 700px, 100vw",
     "portrait": "160px",
+    # A card beside its headline on a phone (site.css: compact cards), full width above.
+    "card-compact": "(max-width: 560px) 112px, (min-width: 1100px) 360px, "
+    "(min-width: 700px) 45vw, 100vw",
 }
 
 

@@ -25,6 +25,7 @@ from wagtail.models import Page, PageQuerySet
 from masthead.core.memo import current_generation, memo
 
 from . import images, page_context
+from .lead import lead_html
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
 from .visibility import searchable, visible_to_readers
 
@@ -57,6 +58,7 @@ def article_cards_queryset() -> PageQuerySet:
     return (
         visible_to_readers(ArticlePage.objects.all())
         .defer("body")
+        .annotate(lead_html=lead_html())
         .select_related("hero_image")
         .prefetch_related(
             # Every size of every image would be some 30 renditions a card.

@@ -33,6 +33,19 @@ def teaser(text: str, length: int) -> str:
     return cut.rstrip(" ,;:.!?-–—") + "…"
 
 
+def lead_paragraph(raw_blocks: Iterable[dict]) -> str:
+    """The text of the first paragraph of a body, from its stored (raw) blocks: the
+    story's lead, which a card shows when an editor wrote no card summary. Raw blocks,
+    so that chosen articles inside that body are not loaded to find it."""
+    for block in raw_blocks:
+        if block.get("type") != "paragraph" or not isinstance(block.get("value"), str):
+            continue
+        for line in html_to_text(block["value"]).split("\n"):
+            if line.strip():
+                return line.strip()
+    return ""
+
+
 def indexed_block_texts(body: Iterable) -> Iterator[tuple[int, str, str]]:
     """(block index, block type, reader-visible text) for each text-bearing block.
 

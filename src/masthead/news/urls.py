@@ -6,5 +6,6 @@ app_name = "news"
 urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("topics/", views.topic_index, name="topics"),
     path("search/", views.search, name="search"),
 ]

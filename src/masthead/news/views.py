@@ -1,4 +1,4 @@
-"""Author, tag and search listings (Wagtail serves home, section and article pages)."""
+"""Author, tag, topic and search listings (Wagtail serves home, section and article pages)."""
 
 import logging
 
@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from . import selectors
 from .models import Author
+from .topics import topics_with_counts
 
 MAX_QUERY_LENGTH = 200
 logger = logging.getLogger("masthead.news")
@@ -29,6 +30,11 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page_obj = selectors.tag_listing(tag, request.GET.get("page"))
     return render(request, "news/tag_page.html", {"tag": tag, "page_obj": page_obj})
+
+
+def topic_index(request: HttpRequest) -> HttpResponse:
+    topics = list(topics_with_counts())
+    return render(request, "news/topic_index.html", {"topics": topics})
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -8,17 +8,19 @@ from django.utils.dateformat import format as date_format
 
 register = template.Library()
 
-NEWSROOM_DATETIME_FORMAT = "F j, Y g:i A"
+# "T": the zone's abbreviation at that moment (EDT in summer, EST in winter), so a
+# reader elsewhere knows whose 10:32 PM it is.
+NEWSROOM_DATETIME_FORMAT = "F j, Y g:i A T"
 
 
 @register.filter
 def newsroom_datetime(value: datetime | None) -> str:
-    """`October 14, 2024 10:32 PM`, in the newsroom's time zone (settings.TIME_ZONE)."""
+    """`October 14, 2024 10:32 PM EDT`, in the newsroom's time zone (settings.TIME_ZONE)."""
     if not value:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return date_format(value, NEWSROOM_DATETIME_FORMAT)
+    return date_format(value, NEWSROOM_DATETIME_FORMAT).strip()
 
 
 @register.filter

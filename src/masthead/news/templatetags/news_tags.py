@@ -2,20 +2,27 @@ from django import template
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
 from .. import images
 from ..blocks import sanitise_rich_text
+from ..typography import smarten, smarten_html
 
 register = template.Library()
 
 
 @register.simple_tag
-def responsive_picture(image, kind: str, alt: str, loading: str = "lazy", css_class: str = ""):
-    """A <picture> with WebP and JPEG sources, srcset, width and height."""
+def responsive_picture(
+    image, kind: str, alt: str, loading: str = "lazy", css_class: str = "", sizes: str = ""
+):
+    """A <picture> with WebP and JPEG sources, srcset, width and height; `sizes` names
+    another entry of images.SIZES when the picture is laid out otherwise than its kind."""
     if image is None:
         return ""
     attrs = {"alt": alt, "loading": loading, "decoding": "async"}
+    if sizes:
+        attrs["sizes"] = images.SIZES[sizes]
     if css_class:
         attrs["class"] = css_class
     if loading == "eager":
@@ -54,10 +61,21 @@ def card_url(article) -> str:
 
 @register.filter
 def safe_richtext(value) -> str:
-    from django.utils.safestring import mark_safe
-
+    """Rich text through the whitelist, with typographic quotes and dashes in its text."""
     html = value.__html__() if hasattr(value, "__html__") else str(value)
-    return mark_safe(sanitise_rich_text(html))  # noqa: S308
+    return mark_safe(smarten_html(sanitise_rich_text(html)))  # noqa: S308
+
+
+@register.filter
+def typographic(value) -> str:
+    """Curly quotes, apostrophes and dashes in plain text (headlines, standfirsts,
+    captions); Django escapes the result as usual. HTML already marked safe is
+    changed in its text nodes only."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, SafeData):
+        return mark_safe(smarten_html(str(value)))  # noqa: S308 - text nodes only
+    return smarten(str(value))
 
 
 # The query parameters listing pages read besides `page`: the search words. Anything else
