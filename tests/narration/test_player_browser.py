@@ -318,3 +318,23 @@ def test_without_a_narration_there_is_no_player(live_server, make_article, page_
     page_in_browser.goto(live_server.url + article.url)
     assert page_in_browser.locator("[data-narration]").count() == 0
     assert page_in_browser.locator("text=This audio is created with AI assistance").count() == 0
+
+
+def test_a_sentence_typed_with_straight_quotes_and_dashes_is_highlighted_as_the_page_shows_it(
+    live_server, make_article, page_in_browser
+):
+    # The page shows “curly” quotes and em dashes; the timings hold what was typed.
+    body = [
+        {"type": "paragraph", "value": "<p>The ferry left at dawn. It was late.</p>"},
+        {"type": "paragraph", "value": '<p>"It\'s late -- again," she said. We waited.</p>'},
+    ]
+    article = make_article(title="Ferry runs late", body=body)
+    narrate(article)
+    page = page_in_browser
+    page.goto(live_server.url + article.url, wait_until="networkidle")
+    assert "“It’s late — again,”" in page.locator('.article-body [data-block="1"]').inner_text()
+    page.focus(".player .player-toggle")
+    page.keyboard.press("Space")
+    page.click('.article-body [data-block="1"]')
+    page.wait_for_function(f"() => ({HIGHLIGHTED}).startsWith('“It’s late — again,” she said.')")
+    assert page.errors == []

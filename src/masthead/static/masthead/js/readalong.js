@@ -28,6 +28,17 @@
   }
 
   // Find the sentence's text inside the element and return a DOM Range over it.
+  // The page shows typographic quotes and dashes (news/typography.py); the timings hold
+  // the text as typed. Both are compared folded: one character of the page for one of
+  // the fold, so a match maps straight back to the page.
+  function foldPage(text) {
+    return text.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"');
+  }
+
+  function foldTyped(text) {
+    return foldPage(text).replace(/-{2,3}/g, "\u2014").replace(/\.\.\./g, "\u2026");
+  }
+
   function rangeFor(element, text) {
     var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
       acceptNode: function (node) {
@@ -41,6 +52,8 @@
       nodes.push({ node: node, start: full.length });
       full += node.nodeValue;
     }
+    full = foldPage(full);
+    text = foldTyped(text);
     var at = full.indexOf(text);
     if (at < 0) {
       var squeezed = text.replace(/\s+/g, " ").trim().slice(0, 40);
