@@ -42,12 +42,22 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install system-deps lint
+# axe-core (accessibility rules, run in Chromium by tests/browser/): from npm, pinned,
+# into ./node_modules (git-ignored). npm comes with Debian's nodejs when it is missing.
+AXE_VERSION := 4.14.1
+AXE := node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null || { echo "Installing Debian packages: npm"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) \
+	  || { echo "Could not install npm: run as root or install it yourself"; exit 1; }; }
+	npm install --no-save --no-package-lock --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
+test: install system-deps $(AXE) lint
 	$(TEST_ENV) $(BIN)/masthead manage check --fail-level WARNING
 	$(TEST_ENV) $(BIN)/masthead manage makemigrations --check --dry-run --noinput
 	$(BIN)/pytest -q
 
-e2e: install system-deps
+e2e: install system-deps $(AXE)
 	$(BIN)/pytest -q -m browser
 
 # Debian packages the benchmarks drive: wrk (load), nginx (the static-file baseline),
@@ -70,4 +80,4 @@ constraints: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^masthead' > requirements/constraints.txt
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
