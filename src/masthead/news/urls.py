@@ -7,4 +7,5 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
+    path("corrections/", views.corrections_page, name="corrections"),
 ]

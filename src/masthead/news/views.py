@@ -1,4 +1,4 @@
-"""Author, tag and search listings (Wagtail serves home, section and article pages)."""
+"""Author, tag, corrections and search listings (Wagtail serves home, section and article pages)."""
 
 import logging
 
@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from . import selectors
+from . import corrections, selectors
 from .models import Author
 
 MAX_QUERY_LENGTH = 200
@@ -29,6 +29,11 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page_obj = selectors.tag_listing(tag, request.GET.get("page"))
     return render(request, "news/tag_page.html", {"tag": tag, "page_obj": page_obj})
+
+
+def corrections_page(request: HttpRequest) -> HttpResponse:
+    page_obj = corrections.corrections_listing(request.GET.get("page"))
+    return render(request, "news/corrections_page.html", {"page_obj": page_obj})
 
 
 def search(request: HttpRequest) -> HttpResponse:

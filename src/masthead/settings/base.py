@@ -158,6 +158,8 @@ LANGUAGE_CODE = os.environ.get("MASTHEAD_LANGUAGE", "en-us")
 # The newsroom's time zone: every date a reader sees is shown in it.
 TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "America/New_York")
 USE_I18N = True
+# Newsroom words for some of Wagtail's admin wording ("Submit for review"): locale/en.
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
