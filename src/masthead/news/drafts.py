@@ -10,6 +10,7 @@ Wagtail's own delete confirmation.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from wagtail.admin.ui.components import Component
+from wagtail.models import WorkflowState
 
 from .models import ArticlePage
 
@@ -20,7 +21,7 @@ def never_published_drafts(*, user: AbstractBaseUser, limit: int = PANEL_LIMIT) 
     """The user's own articles that have never been live and are not in review."""
     return (
         ArticlePage.objects.filter(owner=user, live=False, first_published_at__isnull=True)
-        .exclude(workflow_states__status="in_progress")
+        .exclude(_workflow_states__status=WorkflowState.STATUS_IN_PROGRESS)
         .order_by("latest_revision_created_at", "pk")[:limit]
     )
 
