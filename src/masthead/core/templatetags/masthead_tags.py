@@ -43,8 +43,8 @@ def can_edit_page(context, page) -> bool:
     return page.permissions_for_user(user).can_edit()
 
 
-# The edit view's corrections panel (Wagtail names a panel after its tab and relation).
-CORRECTIONS_PANEL_ANCHOR = "#panel-child-content-corrections-section"
+# The edit view's corrections panel: Wagtail names it after its tab and heading ("Corrections log").
+CORRECTIONS_PANEL_ANCHOR = "#panel-child-content-corrections_log-section"
 
 
 @register.inclusion_tag("news/includes/staff_toolbar.html", takes_context=True)
