@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # After Wagtail: search and reference index tasks that tolerate a deleted object
+    # (news/object_tasks.py).
+    "masthead.news.object_tasks.ObjectTasksConfig",
 ]
 
 MIDDLEWARE = [
