@@ -88,9 +88,7 @@ def test_publish_is_the_primary_action_for_an_editor(client, editor, make_articl
 def test_submitting_for_review_says_submitted_for_review(client, reporter, author, section):
     client.force_login(reporter)
     form = article_form(author, "Night market returns", "night-market", **{"action-submit": "1"})
-    response = client.post(
-        f"/admin/pages/add/news/articlepage/{section.pk}/", form, follow=True
-    )
+    response = client.post(f"/admin/pages/add/news/articlepage/{section.pk}/", form, follow=True)
     assert any("submitted for review" in m for m in messages_of(response))
     assert not any("moderation" in m for m in messages_of(response))
 
@@ -221,9 +219,7 @@ def test_a_second_story_with_the_same_headline_gets_the_next_free_address(
     assert any("storm-warning-2" in m for m in messages_of(response))
 
 
-def test_a_published_story_cannot_take_a_colleagues_address(
-    client, editor, author, make_article
-):
+def test_a_published_story_cannot_take_a_colleagues_address(client, editor, author, make_article):
     make_article(title="Storm warning", slug="storm-warning")
     other = make_article(title="Flood watch", slug="flood-watch")
     client.force_login(editor)

@@ -48,9 +48,7 @@ def add_correction(article: ArticlePage, kind: str, text: str, when: dt.datetime
 # --- the staff bar ----------------------------------------------------------------------
 
 
-def test_an_editor_sees_edit_history_correction_unpublish_and_narration_links(
-    client, article
-):
+def test_an_editor_sees_edit_history_correction_unpublish_and_narration_links(client, article):
     client.force_login(member_of("Editor", "desk"))
     links = staff_links(soup(client, article.url))
     edit = f"/admin/pages/{article.pk}/edit/"

@@ -89,9 +89,7 @@ def next_free_slug(slug: str, parent: Page, page: Page | None) -> str:
     return f"{slug}-{suffix}"
 
 
-class NewsPageForm(
-    SuffixesClashingDraftSlug, RefusesControlCharacters, ConflictCheckingPageForm
-):
+class NewsPageForm(SuffixesClashingDraftSlug, RefusesControlCharacters, ConflictCheckingPageForm):
     """Also refuses a save built from an out-of-date version (concurrency.py)."""
 
     def __init__(self, *args, **kwargs) -> None:
