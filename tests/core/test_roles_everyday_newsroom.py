@@ -258,3 +258,12 @@ def test_a_reporter_cannot_delete_a_colleagues_draft(client, reporter, colleague
     response = client.post(f"/admin/pages/{theirs.pk}/delete/")
     assert response.status_code in (302, 403)
     assert Page.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_home_and_section_editors_still_open_with_the_newsroom_form(client, section):
+    admin = User.objects.create_superuser("chief", "chief@example.org", "pw")
+    client.force_login(admin)
+    for page in (section, section.get_parent()):
+        response = client.get(f"/admin/pages/{page.pk}/edit/")
+        assert response.status_code == 200
+        assert "Publish at" in response.content.decode()

@@ -193,8 +193,8 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Optional. Without one, the article and its cards are shown without a "
-        "picture; add one later and save to update them.",
+        help_text="Optional: breaking news can go out without one; the article and its "
+        "cards are then shown without a picture. Add one later and publish again.",
     )
     hero_alt = models.CharField(
         "Hero alt text",
