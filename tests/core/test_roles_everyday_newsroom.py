@@ -232,12 +232,15 @@ def test_a_published_story_cannot_take_a_colleagues_address(client, editor, auth
 
 
 def test_the_dashboard_lists_ones_own_never_published_drafts_with_delete_links(
-    client, reporter, colleague, make_article
+    client, reporter, colleague, author, make_article
 ):
     mine = owned_by(make_article(title="Half-written profile", publish=False), reporter)
     owned_by(make_article(title="Someone else's draft", publish=False), colleague)
     owned_by(make_article(title="My published story"), reporter)
+    in_review = owned_by(make_article(title="My story in review", publish=False), reporter)
     client.force_login(reporter)
+    submit = article_form(author, in_review.title, in_review.slug, **{"action-submit": "1"})
+    assert client.post(f"/admin/pages/{in_review.pk}/edit/", submit).status_code == 302
     page = BeautifulSoup(client.get("/admin/").content, "html.parser")
     panel = page.find(id="never-published-drafts-section")
     assert panel is not None
@@ -245,6 +248,7 @@ def test_the_dashboard_lists_ones_own_never_published_drafts_with_delete_links(
     assert "Half-written profile" in text
     assert "Someone else's draft" not in text
     assert "My published story" not in text
+    assert "My story in review" not in text
     delete = panel.find("a", href=f"/admin/pages/{mine.pk}/delete/?next=/admin/")
     assert delete is not None
     confirm = client.post(f"/admin/pages/{mine.pk}/delete/", {"next": "/admin/"})

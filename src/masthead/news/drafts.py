@@ -8,9 +8,11 @@ Wagtail's own delete confirmation.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from wagtail.admin.ui.components import Component
-from wagtail.models import WorkflowState
+from wagtail.models import Page, WorkflowState
 
 from .models import ArticlePage
 
@@ -19,9 +21,14 @@ PANEL_LIMIT = 10
 
 def never_published_drafts(*, user: AbstractBaseUser, limit: int = PANEL_LIMIT) -> QuerySet:
     """The user's own articles that have never been live and are not in review."""
+    in_review = WorkflowState.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id=Cast(OuterRef("pk"), CharField()),
+        status=WorkflowState.STATUS_IN_PROGRESS,
+    )
     return (
         ArticlePage.objects.filter(owner=user, live=False, first_published_at__isnull=True)
-        .exclude(_workflow_states__status=WorkflowState.STATUS_IN_PROGRESS)
+        .exclude(Exists(in_review))
         .order_by("latest_revision_created_at", "pk")[:limit]
     )
 
