@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -388,7 +389,7 @@ class Correction(Orderable):
         help_text="Correction: something was wrong. Clarification: it was right but could "
         "mislead. Update: new facts since publication.",
     )
-    date = models.DateTimeField(help_text="When the change was made.")
+    date = models.DateTimeField(default=timezone.now, help_text="When the change was made.")
     text = models.TextField(max_length=1000, help_text="What was changed, in a sentence.")
 
     panels = [FieldRowPanel([FieldPanel("kind"), FieldPanel("date")]), FieldPanel("text")]
