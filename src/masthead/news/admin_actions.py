@@ -3,10 +3,11 @@
 - The action menu: "Submit for review" (Wagtail says "Submit to Editorial review"), and
   Publish (or "Approve and publish") as the primary button for those who may publish.
 - A workflow action posted for a page whose review is over (approved and published in
-  another tab, cancelled, its task disabled) made Wagtail 7.4's page editor fail with
+  another tab, withdrawn from review, or never submitted) made Wagtail 7.4's page editor fail with
   `'NoneType' object has no attribute 'get_actions'` (EditView.workflow_action_is_valid
-  reads the current task without checking that there is one). The post is saved as a
-  draft instead, with a message saying so; nothing is approved or published.
+  reads the current task without checking that there is one). The post is handled as
+  Save draft instead (with the usual checks, news/concurrency.py included), with a
+  message saying so; nothing is approved or published.
 - A slug changed to the next free one (forms.SuffixesClashingDraftSlug) is reported.
 """
 
@@ -18,9 +19,9 @@ from wagtail.models import Page
 WORKFLOW_ACTION = "action-workflow-action"
 STALE_REVIEW_MESSAGE = (
     "“{title}” is no longer waiting for review (it was approved, published or withdrawn "
-    "from review in the meantime), so it was not approved or published. Your changes "
-    "were saved as a draft: check the page's status and history, then publish or "
-    "submit it again."
+    "from review in the meantime), so nothing was approved or published: the form was "
+    "handled as Save draft. Check the page's status and history before publishing or "
+    "submitting it again."
 )
 
 
