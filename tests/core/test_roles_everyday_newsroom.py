@@ -71,6 +71,8 @@ def test_the_article_editor_speaks_of_headline_topics_and_review(client, reporte
     assert any(label.startswith("Headline") for label in labels)
     assert any(label.startswith("Topics") for label in labels)
     assert not any(label.startswith("Tags") for label in labels)
+    assert "The page title as you'd like it to be seen by the public" not in html
+    assert "As readers see it on the page, on cards and in feeds." in html
     assert "Submit for review" in html
     assert "Submit to Editorial review" not in html
     assert "Publish at" in html  # not "Go live date/time"

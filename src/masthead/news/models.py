@@ -25,6 +25,7 @@ from masthead.core.prepared import Prepared
 from . import reading_time
 from .blocks import ArticleBodyBlock
 from .forms import NewsPageForm, NewsSnippetForm
+from .routing import RoutesToChildDirectly, SkipsViewRestrictionsWhenNoneExist
 from .text import block_texts, count_images, count_words
 
 
@@ -67,38 +68,6 @@ class Author(index.Indexed, models.Model):
             raise ValidationError(
                 {"photo_alt": "Describe the photo for readers who cannot see it."}
             )
-
-
-class SkipsViewRestrictionsWhenNoneExist:
-    """Wagtail checks a page and its ancestors for view restrictions on every request
-    (two queries). Most newsrooms have none: whether any exist is kept in core.memo,
-    and a change of restrictions starts a new generation (core/signal_handlers.py)."""
-
-    def get_view_restrictions(self):
-        from wagtail.models import PageViewRestriction
-
-        from .visibility import restrictions_exist
-
-        if not restrictions_exist():
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
-
-
-class RoutesToChildDirectly:
-    """Finds the child a URL names with its own type in one query (Wagtail's routing
-    loads the child as a plain page, then its specific row: two)."""
-
-    child_model: type[Page]
-
-    def route(self, request, path_components):
-        if path_components:
-            child = self.child_model.objects.filter(
-                path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
-            ).first()
-            if child is not None:
-                child._cached_parent_obj = self
-                return child.route(request, path_components[1:])
-        return super().route(request, path_components)
 
 
 class HomePage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Page):
@@ -226,7 +195,12 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
     template = "news/article_page.html"
 
     content_panels = [
-        TitleFieldPanel("title", heading="Headline", placeholder="Headline*"),
+        TitleFieldPanel(
+            "title",
+            heading="Headline",
+            placeholder="Headline*",
+            help_text="As readers see it on the page, on cards and in feeds.",
+        ),
         FieldPanel("dek"),
         InlinePanel("article_authors", label="Byline", min_num=1, heading="Byline"),
         MultiFieldPanel(
