@@ -83,6 +83,7 @@ def test_an_article_carries_a_complete_news_article(client, newsroom):
     assert data["correction"] == [
         {
             "@type": "CorrectionComment",
+            "name": "Correction",
             "text": "An earlier version misdated the closure.",
             "datePublished": data["correction"][0]["datePublished"],
         }

@@ -25,7 +25,7 @@ from masthead.audience.live import live_articles
 from masthead.audience.models import DailyArticleViews, ReadAlsoPick
 from masthead.curation.models import EditorsPick, EditorsPicks
 from masthead.narration.models import Narration
-from masthead.news.models import Author, SectionPage
+from masthead.news.models import Author, Correction, SectionPage
 
 SECRET = "Lighthouse secret ledger"
 CONTROL = "Lighthouse harbour report"
@@ -115,6 +115,9 @@ def newsroom(request, make_article, home, section, author) -> Newsroom:
     DailyArticleViews.objects.create(article=secret, day=today, views=500)
     DailyArticleViews.objects.create(article=control, day=today, views=50)
     DailyArticleViews.objects.create(article=host, day=today - timedelta(days=1), views=5)
+    for article in (secret, control):
+        Correction.objects.create(page=article, kind="correction", text="A name was misspelled.",
+                                  date=timezone.now())  # fmt: skip
 
     restrict(members if scope == "section" else secret, kind)
     private_collection = Collection.get_first_root_node().add_child(name="Members files")
@@ -185,6 +188,7 @@ SINKS = {
     "related-article card in a body": lambda c, n: html_region(
         c, n.host.url, ".article-body aside.related-card"
     ),
+    "corrections page": lambda c, n: html_region(c, "/corrections/", ".corrections-list"),
     "RSS feed": lambda c, n: xml_text(c, "/feeds/rss.xml"),
     "Atom feed": lambda c, n: xml_text(c, "/feeds/atom.xml"),
     "tag feed": lambda c, n: xml_text(c, "/feeds/tags/harbour-life/rss.xml"),

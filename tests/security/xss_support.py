@@ -99,6 +99,7 @@ class Attack:
 
     def public_urls(self) -> list[str]:
         urls = ["/", "/search/?q=xss", "/search/?q=script", "/this-page-does-not-exist/"]
+        urls += ["/corrections/"]
         urls += [a.url for a in self.articles]
         urls += [s.url for s in self.sections]
         urls += [f"/authors/{a.slug}/" for a in self.authors]
@@ -215,7 +216,10 @@ def article_fields(cycle: Cycle, share: list[Payload], *, author: Author, image,
         **formset("article_authors", [{"author": author.pk, "role": c.take(80)}], {}),
         **formset(
             "corrections",
-            [{"date": "2026-01-02 10:00", "text": c.take(1000, count=14)} for _ in range(2)],
+            [
+                {"kind": kind, "date": "2026-01-02 10:00", "text": c.take(1000, count=14)}
+                for kind in ("correction", "clarification")
+            ],
             {},
         ),
         **stream_fields("body", [b for b in body if b is not None]),

@@ -121,11 +121,14 @@ def article_tags(context, article: ArticlePage, request: HttpRequest) -> HeadTag
         title=article.seo_title or article.title,
         description=short(article.search_description or article.summary),
         og_type="article",
-        image_alt=article.hero_alt,
     )
     if article.hero_image is not None:
         share = images.renditions(article.hero_image, images.SHARE)[images.SHARE]
         tags.image = images.sized(share, absolute)
+        tags.image_alt = article.hero_alt
+    else:
+        # A story without a picture (breaking news) shares with the site's own image.
+        tags.image = branding.share_image(absolute)
     tags.og_extra = [
         ("article:published_time", structured_data.iso(article.published_at) or ""),
         (

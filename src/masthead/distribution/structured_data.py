@@ -98,11 +98,19 @@ def news_article(
     if tag_names:
         data["keywords"] = list(tag_names)
     if corrections:
-        data["correction"] = [
-            {"@type": "CorrectionComment", "text": c.text, "datePublished": iso(c.date)}
-            for c in corrections
-        ]
+        data["correction"] = [correction_comment(c) for c in corrections]
     return data
+
+
+def correction_comment(correction: Correction) -> dict[str, Any]:
+    """schema.org's `correction` of a CreativeWork, as a CorrectionComment; its `name`
+    is the kind readers see (Correction, Clarification, Update)."""
+    return {
+        "@type": "CorrectionComment",
+        "name": correction.get_kind_display(),
+        "text": correction.text,
+        "datePublished": iso(correction.date),
+    }
 
 
 def breadcrumbs(trail: Sequence[tuple[str, str]]) -> dict[str, Any]:

@@ -62,3 +62,26 @@ def narration_for_file(*, name: str) -> Narration | None:
         .defer("article__body")
         .first()
     )
+
+
+def narration_status_of(article) -> str:
+    """What staff see of an article's narration, in a few words ("Ready, 2:31",
+    "Generating, 40 %", "Failed", "Waiting in the queue", "Off for this article"). No
+    query when the article was loaded with its narration (the article route does)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    if not article.narrate:
+        return "Off for this article"
+    try:
+        narration = article.narration
+    except ObjectDoesNotExist:
+        return "Not made yet"
+    status = Narration.Status
+    if narration.status == status.READY and narration.duration:
+        minutes, seconds = divmod(round(narration.duration), 60)
+        return f"Ready, {minutes}:{seconds:02d}"
+    if narration.status == status.RUNNING:
+        return f"Generating, {narration.percent} %"
+    if narration.status == status.QUEUED:
+        return "Waiting in the queue"
+    return narration.get_status_display()

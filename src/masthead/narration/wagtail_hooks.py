@@ -41,3 +41,14 @@ class PronunciationViewSet(SnippetViewSet):
 
 
 register_snippet(PronunciationViewSet)
+
+
+@hooks.register("masthead_staff_toolbar_items")
+def narration_status_on_the_staff_bar(page, request):
+    """The narration's status on the staff bar of a public article page (core's
+    staff_toolbar tag); for staff who may see narrations."""
+    from .selectors import narration_status_of
+
+    if not hasattr(page, "narrate") or not request.user.has_perm("narration.view_narration"):
+        return None
+    return {"label": f"Narration: {narration_status_of(page)}", "url": reverse("narration_list")}

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -12,6 +13,7 @@ from wagtail.admin.panels import (
     HelpPanel,
     InlinePanel,
     MultiFieldPanel,
+    TitleFieldPanel,
 )
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -23,6 +25,7 @@ from masthead.core.prepared import Prepared
 from . import reading_time
 from .blocks import ArticleBodyBlock
 from .forms import NewsPageForm, NewsSnippetForm
+from .routing import RoutesToChildDirectly, SkipsViewRestrictionsWhenNoneExist
 from .text import block_texts, count_images, count_words
 
 
@@ -65,38 +68,6 @@ class Author(index.Indexed, models.Model):
             raise ValidationError(
                 {"photo_alt": "Describe the photo for readers who cannot see it."}
             )
-
-
-class SkipsViewRestrictionsWhenNoneExist:
-    """Wagtail checks a page and its ancestors for view restrictions on every request
-    (two queries). Most newsrooms have none: whether any exist is kept in core.memo,
-    and a change of restrictions starts a new generation (core/signal_handlers.py)."""
-
-    def get_view_restrictions(self):
-        from wagtail.models import PageViewRestriction
-
-        from .visibility import restrictions_exist
-
-        if not restrictions_exist():
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
-
-
-class RoutesToChildDirectly:
-    """Finds the child a URL names with its own type in one query (Wagtail's routing
-    loads the child as a plain page, then its specific row: two)."""
-
-    child_model: type[Page]
-
-    def route(self, request, path_components):
-        if path_components:
-            child = self.child_model.objects.filter(
-                path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
-            ).first()
-            if child is not None:
-                child._cached_parent_obj = self
-                return child.route(request, path_components[1:])
-        return super().route(request, path_components)
 
 
 class HomePage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Page):
@@ -185,18 +156,32 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
         "Leave blank for typo fixes.",
     )
     published_at = models.DateTimeField(null=True, editable=False, db_index=True)
+    # Optional: breaking news goes out before there is a picture (docs/editing.md).
     hero_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=False, on_delete=models.PROTECT, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Optional: breaking news can go out without one; the article and its "
+        "cards are then shown without a picture. Add one later and publish again.",
     )
     hero_alt = models.CharField(
         "Hero alt text",
         max_length=250,
-        help_text="Describe the image for readers who cannot see it. Required.",
+        blank=True,
+        help_text="Describe the image for readers who cannot see it. Required with an image.",
     )
     hero_caption = models.CharField(max_length=400, blank=True)
     hero_credit = models.CharField(max_length=120, blank=True)
     body = StreamField(ArticleBodyBlock(), blank=True)
-    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+    tags = ClusterTaggableManager(
+        "Topics",
+        through=ArticleTag,
+        blank=True,
+        help_text="The topics this story is about, separated by commas. Each topic has its "
+        "own page listing its stories.",
+    )
     reading_time_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     narrate = models.BooleanField(
         "Offer an AI-narrated audio version",
@@ -209,7 +194,13 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
     base_form_class = NewsPageForm
     template = "news/article_page.html"
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        TitleFieldPanel(
+            "title",
+            heading="Headline",
+            placeholder="Headline*",
+            help_text="As readers see it on the page, on cards and in feeds.",
+        ),
         FieldPanel("dek"),
         InlinePanel("article_authors", label="Byline", min_num=1, heading="Byline"),
         MultiFieldPanel(
@@ -226,14 +217,42 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
             "corrections",
             label="Correction",
             heading="Corrections log",
-            help_text="Each correction is shown, dated, at the end of the article.",
+            help_text="Each correction, clarification or update is shown, dated and labelled, "
+            "at the end of the article and on the Corrections page. Saving does not show "
+            "it to readers: publish the article.",
         ),
     ]
     settings_panels = Page.settings_panels + [
         # masthead.pages adds narration's status panel here (news does not import it).
         MultiFieldPanel([FieldPanel("narrate")], heading="Narration")
     ]
-    promote_panels = Page.promote_panels + [
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "slug",
+                    heading="Web address",
+                    help_text="The last part of the article's address, made from the "
+                    "headline. Changing it after publication breaks links readers have "
+                    "shared (Redirects can send them on).",
+                ),
+                FieldPanel(
+                    "seo_title",
+                    heading="Search engine headline",
+                    help_text="Optional: a headline for search results and social cards, "
+                    "when the printed one is too long or too clever. Leave blank to use "
+                    "the headline.",
+                ),
+                FieldPanel(
+                    "search_description",
+                    heading="Search engine summary",
+                    help_text="Optional: one or two sentences shown under the headline in "
+                    "search results and social cards. Leave blank to use the card "
+                    "summary or the standfirst.",
+                ),
+            ],
+            heading="For search engines and social media",
+        ),
         FieldPanel("card_summary"),
         MultiFieldPanel(
             [
@@ -252,6 +271,12 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
         index.SearchField("body"),
         index.FilterField("published_at"),
     ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.hero_image_id and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the hero image for readers who "
+                                   "cannot see it, or remove the image."})  # fmt: skip
 
     def save(self, *args, **kwargs):
         from .rich_text import repair_rich_text
@@ -323,11 +348,25 @@ class ArticleAuthor(Orderable):
 
 
 class Correction(Orderable):
-    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="corrections")
-    date = models.DateTimeField(help_text="When the correction was made.")
-    text = models.TextField(max_length=1000)
+    """One entry of an article's corrections log; readers see its kind, date and text."""
 
-    panels = [FieldPanel("date"), FieldPanel("text")]
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        help_text="Correction: something was wrong. Clarification: it was right but could "
+        "mislead. Update: new facts since publication.",
+    )
+    date = models.DateTimeField(default=timezone.now, help_text="When the change was made.")
+    text = models.TextField(max_length=1000, help_text="What was changed, in a sentence.")
+
+    panels = [FieldRowPanel([FieldPanel("kind"), FieldPanel("date")]), FieldPanel("text")]
 
     class Meta(Orderable.Meta):
         ordering = ["sort_order"]

@@ -8,4 +8,5 @@ urlpatterns = [
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("topics/", views.topic_index, name="topics"),
     path("search/", views.search, name="search"),
+    path("corrections/", views.corrections_page, name="corrections"),
 ]

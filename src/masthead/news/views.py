@@ -1,4 +1,5 @@
-"""Author, tag, topic and search listings (Wagtail serves home, section and article pages)."""
+"""Author, tag, topic, corrections and search listings (Wagtail serves home, section and
+article pages)."""
 
 import logging
 
@@ -7,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from . import selectors
+from . import corrections, selectors
 from .models import Author
 from .topics import topics_with_counts
 
@@ -35,6 +36,11 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def topic_index(request: HttpRequest) -> HttpResponse:
     topics = list(topics_with_counts())
     return render(request, "news/topic_index.html", {"topics": topics})
+
+
+def corrections_page(request: HttpRequest) -> HttpResponse:
+    page_obj = corrections.corrections_listing(request.GET.get("page"))
+    return render(request, "news/corrections_page.html", {"page_obj": page_obj})
 
 
 def search(request: HttpRequest) -> HttpResponse:

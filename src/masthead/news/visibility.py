@@ -27,7 +27,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from masthead.core.memo import memo
 
-MEMO_KEY = ("view-restrictions-exist",)  # shared with models.SkipsViewRestrictionsWhenNoneExist
+MEMO_KEY = ("view-restrictions-exist",)  # shared with routing.SkipsViewRestrictionsWhenNoneExist
 
 
 def restrictions_exist() -> bool:

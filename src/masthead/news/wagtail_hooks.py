@@ -4,6 +4,7 @@ from django.utils.html import escape
 from wagtail import hooks
 from wagtail.rich_text.pages import PageLinkHandler
 
+from . import admin_actions, drafts
 from .rich_text import link_entity
 
 
@@ -33,3 +34,12 @@ def register_checked_page_links(features) -> None:
     rule = features.converter_rules_by_converter.get("contentstate", {}).get("link")
     if rule is not None:
         rule["to_database_format"] = {"entity_decorators": {"LINK": link_entity}}
+
+
+# The page editor in newsroom words; stale workflow actions; drafts never published
+# (admin_actions.py, drafts.py).
+hooks.register("construct_page_action_menu", admin_actions.newsroom_action_menu)
+hooks.register("before_edit_page", admin_actions.saves_stale_workflow_action_as_draft)
+hooks.register("after_create_page", admin_actions.report_changed_slug)
+hooks.register("after_edit_page", admin_actions.report_changed_slug)
+hooks.register("construct_homepage_panels", drafts.add_drafts_panel)

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # After Wagtail: search and reference index tasks that tolerate a deleted object
+    # (news/object_tasks.py).
+    "masthead.news.object_tasks.ObjectTasksConfig",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +161,8 @@ LANGUAGE_CODE = os.environ.get("MASTHEAD_LANGUAGE", "en-us")
 # The newsroom's time zone: every date a reader sees is shown in it.
 TIME_ZONE = os.environ.get("MASTHEAD_TIME_ZONE", "America/New_York")
 USE_I18N = True
+# Newsroom words for some of Wagtail's admin wording ("Submit for review"): locale/en.
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
