@@ -324,13 +324,15 @@ def run_load(site: dict, *, seconds: float, rate: float, clients: int, publish=N
 def publish_and_watch(helper: Helper, site: dict, n: int) -> float:
     """Publish a new headline on one article; seconds until its page shows it."""
     pk, url, title = site["articles"][n % len(site["articles"])]
-    new_title = f"Soak update {n} {title}"[:250]
-    published = helper.ask("publish", pk, new_title)
+    marker = f"Soak update {n} "
+    published = helper.ask("publish", pk, f"{marker}{title}"[:250])
     connection = http.client.HTTPConnection(HOST, PORT, timeout=10)
     try:
         while time.time() - published < VISIBLE_TIMEOUT:
             connection.request("GET", url, headers={"User-Agent": READER_UA})
-            if new_title in connection.getresponse().read().decode():
+            # The marker, not the whole headline: the page shows the headline with
+            # typographic quotes and dashes (news/typography.py).
+            if marker in connection.getresponse().read().decode():
                 return time.time() - published
             time.sleep(0.02)
     finally:
