@@ -10,6 +10,7 @@ test keeps the headless one and shows its view is dropped.
 import pytest
 
 from masthead.audience.models import DailyArticleViews
+from tests.chromium import launched
 
 # serialized_rollback: the flush between transactional tests would otherwise remove the
 # rows Wagtail's migrations create (root page, locale, collection).
@@ -17,8 +18,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 READER_UA = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0.0.0 Safari/537.36"
@@ -36,15 +35,8 @@ def total_views(article) -> int:
 
 @pytest.fixture
 def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # calls are still synchronous, so Django's async-safety check does not apply.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with launched(monkeypatch) as browser:
         yield browser
-        browser.close()
 
 
 def load_and_wait_for_beacon(context, url: str) -> tuple[int, object]:

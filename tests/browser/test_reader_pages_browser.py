@@ -17,13 +17,12 @@ import pytest
 
 from masthead.curation.models import EditorsPick, EditorsPicks
 from masthead.news.models import Author, SectionPage
+from tests.chromium import launched
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SECTIONS = ["World", "Business", "Opinion", "Culture"]  # besides the fixture's "News"
@@ -45,15 +44,8 @@ def axe_script() -> Path | None:
 
 @pytest.fixture
 def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with launched(monkeypatch) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

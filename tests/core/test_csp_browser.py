@@ -6,12 +6,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import User
 
+from tests.chromium import launched
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 # Runs before any page script (and is not itself subject to the page's policy).
 WATCH_VIOLATIONS = """
 window.__cspViolations = [];
@@ -26,13 +26,8 @@ ADMIN_PAGES = ["/admin/", "/admin/images/", "/admin/images/multiple/add/", "/adm
 
 @pytest.fixture
 def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with launched(monkeypatch) as browser:
         yield browser
-        browser.close()
 
 
 class Watcher:

@@ -238,7 +238,7 @@ ROWS = [
     Row("audience report", *get("/admin/audience/", "Audience"), DESK),
     Row("workflow settings", *get("/admin/workflows/list/", "Editorial review"), OFFICE),
     Row("read a live article", *get("{w.live.url}", "Colleague&#x27;s story"), EVERYONE, True),
-    Row("search", *get("/search/?q=colleague", "Colleague&#x27;s story"), EVERYONE, True),
+    Row("search", *get("/search/?q=colleague", "Colleague’s story"), EVERYONE, True),
 ]
 
 

@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from masthead.narration import services
 from masthead.narration.models import Narration
+from tests.chromium import launched
 
 # serialized_rollback: the flush between transactional tests would otherwise remove the
 # rows Wagtail's migrations create (root page, locale, collection).
@@ -16,9 +17,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--autoplay-policy=no-user-gesture-required"]  # fmt: skip
 HIGHLIGHTED = (
     "CSS.highlights.has('narration') ? [...CSS.highlights.get('narration')][0].toString() : ''"
 )
@@ -46,15 +44,8 @@ def media_served_by_the_site(monkeypatch):
 
 @pytest.fixture
 def chromium(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # calls are still synchronous, so Django's async-safety check does not apply.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with launched(monkeypatch, "--autoplay-policy=no-user-gesture-required") as browser:
         yield browser
-        browser.close()
 
 
 def open_page(chromium, *, width: int = 1280, height: int = 900, **options):
@@ -258,7 +249,8 @@ def test_on_a_phone_listen_sits_by_the_headline_and_a_mini_player_follows_the_re
     assert page.evaluate("document.activeElement.matches('.mini-player .player-toggle')")
     page.keyboard.press("Space")
     page.wait_for_function("() => document.querySelector('audio').paused")
-    assert mini.get_by_role("button", name="Play", exact=True).is_visible()
+    # The label follows the audio's "pause" event, which may come a moment later.
+    mini.get_by_role("button", name="Play", exact=True).wait_for(state="visible", timeout=5000)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.matches('.mini-close')")
     page.keyboard.press("Enter")

@@ -46,14 +46,7 @@ def narrate(article_id):
         services.narration_generate(article_id=article_id, engine=ToneEngine())
 
 def publish(rows):
-    home = loader.ensure_home()
-    sections = loader.ensure_sections(home)
-    authors = loader.ensure_authors()
-    with transaction.atomic():
-        pages = {r["slug"]: loader.create_article(r, sections[r["section"]], authors) for r in rows}
-        for r in rows:
-            loader.publish_article(r, ArticlePage.objects.get(pk=pages[r["slug"]].pk), pages)
-    return [p.pk for p in pages.values()]
+    return loader.publish_demo_articles(rows)
 """
 SEED = (
     PRELUDE

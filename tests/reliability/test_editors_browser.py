@@ -6,28 +6,20 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from masthead.news.models import ArticlePage
+from tests.chromium import launched
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 OLD_DEK = "The bridge closes for a month."
 NEW_DEK = "The bridge closes for six weeks, the council said on Tuesday."
 
 
 @pytest.fixture
 def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # calls are still synchronous, so Django's async-safety check does not apply.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with launched(monkeypatch) as browser:
         yield browser
-        browser.close()
 
 
 def logged_in_editor(browser, live_server, username: str, first: str, last: str):

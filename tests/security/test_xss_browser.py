@@ -7,7 +7,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from .xss_browser import CHROMIUM_ARGS, visit, watch_context
+from tests.chromium import launched
+
+from .xss_browser import visit, watch_context
 from .xss_support import build_site, run_attack
 
 # serialized_rollback: the flush between transactional tests would otherwise remove the
@@ -20,15 +22,8 @@ pytestmark = [
 
 @pytest.fixture
 def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database
-    # calls are still synchronous, so Django's async-safety check does not apply.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with launched(monkeypatch) as browser:
         yield browser
-        browser.close()
 
 
 def session_cookie(user, live_server) -> list[dict]:

@@ -8,9 +8,6 @@ from urllib.parse import urlsplit
 
 from .xss_payloads import BY_NUMBER, MARKER_HOST
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
 # Runs in the page: what the parser and the page's scripts built, not the HTML source.
 DOM_SCAN = """() => {
   const found = [];

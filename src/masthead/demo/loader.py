@@ -214,6 +214,23 @@ def ensure_articles(
     return len(new_rows)
 
 
+def publish_demo_articles(rows: list[dict]) -> list[int]:
+    """Create and publish these demo articles in one transaction (their narrations and
+    other tasks are queued when it commits); returns their ids. For tests and benchmarks
+    that need a few real articles rather than the whole demo."""
+    home = ensure_home()
+    sections, authors = ensure_sections(home), ensure_authors()
+    scenes = illustrations.plan_heroes(rows)
+    now = timezone.now()
+    with transaction.atomic():
+        pages = {r["slug"]: create_article(r, sections[r["section"]], authors, scenes[r["slug"]])
+                 for r in rows}  # fmt: skip
+        for r in rows:
+            page = ArticlePage.objects.get(pk=pages[r["slug"]].pk)
+            publish_article(r, page, pages, scenes[r["slug"]], now)
+    return [p.pk for p in pages.values()]
+
+
 def ensure_picks(progress: Progress) -> None:
     picks = EditorsPicks.load()
     if picks.picks.exists():
