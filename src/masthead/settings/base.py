@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "masthead.audience",
     "masthead.narration",
     "masthead.distribution",
+    "masthead.importers",
+    "masthead.newsletters",
+    "masthead.members",
     "masthead.pages",
     "masthead.demo",
     # wagtail.contrib.frontend_cache (its purge backends; the redirects app purges old URLs
