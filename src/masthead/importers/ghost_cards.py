@@ -5,7 +5,7 @@ Both of Ghost's editors store the same cards with nearly the same payloads, so o
 function renders a card from its name and payload. The HTML written here is what the
 engine's `html_blocks` understands: `<figure><img alt><figcaption>` for images (a
 gallery is its images, one figure each), `<blockquote>`, lists, headings, and an embed
-as `<figure class="embed">` holding the provider's iframe and a link to the original.
+as `<figure class="embed">` holding one iframe of the original address.
 Everything passes through `safe_html` at the end: what a Ghost author typed into an
 HTML or Markdown card (scripts, event handlers, `javascript:` links) does not survive.
 """
@@ -103,16 +103,18 @@ def _gallery(p, warnings):
 
 
 def _embed(p, warnings):
-    url = site_url(p.get("url"))
-    frame = re.search(r'<iframe[^>]*\ssrc="(https://[^"]+)"', p.get("html") or "")
-    if not url and not frame:
+    """A player becomes one `<iframe>` whose address is the page the author embedded (the
+    YouTube watch page rather than its player) and whose title is the caption: the
+    engine makes that a link, so readers get no third-party request."""
+    frame = re.search(r'<iframe[^>]*\ssrc="(https?://[^"]+)"', p.get("html") or "")
+    url = site_url(p.get("url")) or (html.unescape(frame.group(1)) if frame else "")
+    if not url:
         warnings.append("an embed card without an address was left out")
         return ""
-    inner = f'<iframe src="{attr(html.unescape(frame.group(1)))}"></iframe>' if frame else ""
-    link = f'<a href="{attr(url)}">{attr(url)}</a>' if url else ""
-    caption = plain_text(p.get("caption"))
-    cap = f"<figcaption>{attr(caption)}</figcaption>" if caption else ""
-    return f'<figure class="embed">{inner}<p>{link}</p>{cap}</figure>'
+    title = plain_text(p.get("caption")) or (p.get("metadata") or {}).get("title") or ""
+    return (
+        f'<figure class="embed"><iframe src="{attr(url)}" title="{attr(title)}"></iframe></figure>'
+    )
 
 
 def _bookmark(p, warnings):
