@@ -48,7 +48,8 @@ MODEL_PERMISSIONS = {
               "narration.delete_pronunciationentry", "auth.add_user", "auth.change_user",
               "auth.delete_user", "auth.view_user", "wagtailcore.change_workflow",
               "wagtailcore.add_workflow", "wagtailredirects.add_redirect",
-              "wagtailredirects.change_redirect", "wagtailredirects.delete_redirect"],
+              "wagtailredirects.change_redirect", "wagtailredirects.delete_redirect",
+              "importers.add_importrun"],
 }  # fmt: skip
 
 
