@@ -83,6 +83,10 @@ class ImportSource(Protocol):
     the iterators stream (a 1 GB WXR must not be held in memory)."""
 
     kind: str  # "wordpress" | "ghost"
+    # Optional (read with getattr): the old site's address, e.g. "https://old.example".
+    # Links in bodies to that host are rewritten to the imported pages, and the source
+    # ids are remembered per site (two WordPress sites both have a post 12).
+    # site_url: str
 
     def check(self) -> None: ...
 
