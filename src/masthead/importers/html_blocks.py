@@ -27,6 +27,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from masthead.news.blocks import RICH_TEXT_FEATURES, sanitise_embed
+from masthead.news.validators import CONTROL_CHARACTERS
 
 ImageResolver = Callable[[str], int | None]  # an image's URL → a Wagtail image id, or None
 Warn = Callable[[str], None]
@@ -110,7 +111,8 @@ class BodyConverter:
     def convert(self, body_html: str) -> list[dict]:
         self.blocks: list[dict] = []
         self.inline: list[str] = []
-        if body_html and body_html.strip():
+        body_html = CONTROL_CHARACTERS.sub("", body_html or "")
+        if body_html.strip():
             try:
                 root = lxml_html.fragment_fromstring(body_html, create_parent="div")
             except (etree.ParserError, ValueError):
@@ -175,7 +177,7 @@ class BodyConverter:
         self._add_paragraph(content)
 
     def _add_paragraph(self, content: str) -> None:
-        content = SPACES.sub(" ", content).strip()
+        content = re.sub(r"\s*<br/>\s*", "<br/>", SPACES.sub(" ", content)).strip()
         content = re.sub(r"^(<br/>\s*)+|(\s*<br/>)+$", "", content).strip()
         if re.sub(r"<[^>]+>", "", content).strip():
             self.blocks.append({"type": "paragraph", "value": f"<p>{content}</p>"})

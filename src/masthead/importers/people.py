@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from masthead.news.models import Author, HomePage, SectionPage
+from masthead.news.validators import CONTROL_CHARACTERS
 
 from .links import old_path, save_redirect
 from .records import SourceAuthor, SourceTerm
@@ -34,7 +35,9 @@ def unique_slug(model, slug: str, *, exclude_pk=None, **scope) -> str:
 
 
 def plain(text: str, limit: int) -> str:
-    return re.sub(r"\s+", " ", strip_tags(text or "")).strip()[:limit]
+    """One line of text: no tags, no control characters (the admin refuses those)."""
+    text = CONTROL_CHARACTERS.sub("", strip_tags(text or ""))
+    return re.sub(r"\s+", " ", text).strip()[:limit]
 
 
 class People:

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     # pages carry them too (core/headers.py).
     "masthead.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Old WordPress addresses of the home page (/?p=12) to their imported article, before
+    # the page cache answers them with the home page (importers/links.py).
+    "masthead.importers.links.OldQueryRedirectMiddleware",
     # Anonymous page hits are answered here, before sessions, auth and CSRF run.
     "masthead.core.page_cache.PageCacheMiddleware",
     # The request's site and home page, kept until the next publish (core/sites.py).
