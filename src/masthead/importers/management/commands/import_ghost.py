@@ -1,0 +1,20 @@
+"""`masthead manage import_ghost FILE`: import a Ghost JSON export (docs/importing-ghost.md)."""
+
+from masthead.importers.command import ImportCommand
+from masthead.importers.ghost import GhostSource
+
+
+class Command(ImportCommand):
+    kind = "ghost"
+    help = "Import a Ghost JSON export (Ghost 2 to 6, from Settings → Labs → Export)."
+
+    def add_source_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--members-public",
+            action="store_true",
+            help="Posts for members, paid members or tiers on Ghost become public here "
+            "(with a warning each). Default: they are imported as drafts, with a warning.",
+        )
+
+    def make_source(self, path, options):
+        return GhostSource(path, members_posts="public" if options["members_public"] else "draft")
