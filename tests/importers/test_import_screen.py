@@ -196,3 +196,11 @@ def test_an_existing_admin_group_is_given_the_import_permission_by_migration(db)
     admins.permissions.remove(Permission.objects.get(codename="add_importrun"))
     migration.grant(apps, None)
     assert admins.permissions.filter(codename="add_importrun").exists()
+
+
+def test_a_wordpress_export_is_rehearsed_through_the_same_screen(
+    admin_client, django_capture_on_commit_callbacks
+):
+    run = rehearse(admin_client, django_capture_on_commit_callbacks, "small-wxr-1.1.xml")
+    assert (run.kind, run.status) == ("wordpress", ImportRun.Status.FINISHED), run.error
+    assert run.counts["articles_created"] >= 1 and ArticlePage.objects.count() == 0

@@ -45,9 +45,15 @@ def check_permission(request: HttpRequest) -> None:
 
 
 def enqueue(run: ImportRun) -> None:
+    """On the slow lane (the task's own), after every fresh piece of work there."""
+    from masthead.core.lanes import ARCHIVE_PRIORITY
+
     from .tasks import run_import_task
 
-    transaction.on_commit(lambda: run_import_task.enqueue(run.pk))
+    task = run_import_task
+    if task.get_backend().supports_priority:
+        task = task.using(priority=ARCHIVE_PRIORITY)
+    transaction.on_commit(lambda: task.enqueue(run.pk))
 
 
 class AdminOnly:
