@@ -176,11 +176,20 @@ def test_broken_xml_is_refused_with_line_and_column_and_recover_imports_it(
     assert article("fish").live
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"db": [{"meta": {}}]}', "JSON file, not a WordPress export"),
-    ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>', "root element is <feed>"),
-    ('<?xml version="1.0"?><rss><channel><item><title>x</title></item></channel></rss>', "no <wp:wxr_version>"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"db": [{"meta": {}}]}', "JSON file, not a WordPress export"),
+        (
+            '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>',
+            "root element is <feed>",
+        ),
+        (
+            '<?xml version="1.0"?><rss><channel><item><title>x</title></item></channel></rss>',
+            "no <wp:wxr_version>",
+        ),
+    ],
+)
 def test_a_file_that_is_not_an_export_is_refused_with_nothing_written(
     import_wordpress, tmp_path, content, message
 ):
@@ -189,4 +198,3 @@ def test_a_file_that_is_not_an_export_is_refused_with_nothing_written(
     with pytest.raises(CommandError, match=message):
         import_wordpress(path)
     assert not ArticlePage.objects.exists() and not Author.objects.exists()
-

@@ -17,7 +17,9 @@ def rewrite_pending_links(writer) -> int:
         page = ArticlePage.objects.filter(pk=page_id).first() if page_id else None
         if page is None:
             continue
+        republish = page.live and not page.has_unpublished_changes
         with transaction.atomic():
+            # (The page itself when it has no unpublished changes.)
             draft = page.get_latest_revision_as_object()
             touched = False
             for block in draft.body:
@@ -32,8 +34,13 @@ def rewrite_pending_links(writer) -> int:
             if not touched:
                 continue
             revision = draft.save_revision(log_action=False)
-            if page.live and not page.has_unpublished_changes:
+            if republish:
+                dates = (page.first_published_at, page.last_published_at)
                 revision.publish(log_action=False)
+                # Only links changed: the article keeps its publication dates.
+                ArticlePage.objects.filter(pk=page.pk).update(
+                    first_published_at=dates[0], last_published_at=dates[1]
+                )
             changed += 1
     return changed
 
