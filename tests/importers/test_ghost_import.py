@@ -138,3 +138,48 @@ def test_a_file_that_is_no_ghost_export_is_refused_and_nothing_is_written(
         import_ghost(name)
     assert ArticlePage.objects.count() == 0 and Author.objects.count() == 0
     assert ImportRun.objects.get().status == "failed"
+
+
+def test_ghost_articles_open_in_the_editor_and_save_unchanged(import_ghost, ghost_images, client):
+    from django.contrib.auth import get_user_model
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    from tests.conftest import as_loaded
+
+    from .test_imported_pages import block_form_value, without_ids
+
+    import_ghost("5", "--media-dir", str(ghost_images))
+    import_ghost("3")
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "pw"))
+    for slug in ("harbour-plan", "budget-vote"):
+        page = article(slug)
+        assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+        before = page.body.get_prep_value()
+        links = list(page.article_authors.all())
+        data = nested_form_data({
+            "title": page.title, "slug": page.slug, "dek": page.dek,
+            "hero_image": page.hero_image_id or "", "hero_alt": page.hero_alt,
+            "hero_caption": page.hero_caption, "narrate": "on",
+            "tags": ", ".join(f'"{t}"' for t in page.tags.names()), **as_loaded(page),
+            "article_authors": inline_formset(
+                [{"id": link.pk, "author": link.author_id, "role": ""} for link in links],
+                initial=len(links)),
+            "body": streamfield([(b.block_type, block_form_value(b)) for b in page.body]),
+            "corrections": inline_formset([]), "read_also_picks": inline_formset([]),
+            "comments": inline_formset([]),
+        })  # fmt: skip
+        response = client.post(f"/admin/pages/{page.pk}/edit/", data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        saved = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+        assert without_ids(saved.body.get_prep_value()) == without_ids(before), slug
+
+
+def test_nothing_unsafe_from_a_ghost_body_reaches_the_reader_page(import_ghost, client):
+    import_ghost("3")
+    import_ghost("html-only")
+    for slug, visible in (("budget-vote", "Polls close at 9."), ("long-ago", "History")):
+        html = client.get(article(slug).url).content.decode()
+        assert visible in html, slug
+        for payload in ("alert(", "javascript:", "onerror", "onclick", "onload", "<script>alert"):
+            assert payload not in html, (slug, payload)
+        assert "<iframe" not in html
