@@ -204,3 +204,17 @@ def test_a_wordpress_export_is_rehearsed_through_the_same_screen(
     run = rehearse(admin_client, django_capture_on_commit_callbacks, "small-wxr-1.1.xml")
     assert (run.kind, run.status) == ("wordpress", ImportRun.Status.FINISHED), run.error
     assert run.counts["articles_created"] >= 1 and ArticlePage.objects.count() == 0
+
+
+def test_members_posts_are_drafts_unless_the_admin_ticks_members_public(
+    admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("importers_index"), upload("ghost-3.json", members_public="on")
+        )
+    rehearsal = ImportRun.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+    assert any("imported PUBLIC" in w["message"] for w in rehearsal.report["warnings"])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("importers_run", args=[rehearsal.pk]))
+    assert ArticlePage.objects.get(slug="members-briefing").live

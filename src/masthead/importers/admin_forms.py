@@ -45,6 +45,11 @@ class ImportForm(forms.Form):
         required=False,
         help_text="Off: images are left out with a warning unless they were already imported.",
     )
+    members_public = forms.BooleanField(
+        label="Ghost: make posts for members, paid members or tiers public",
+        required=False,
+        help_text="Off: they are imported as drafts, each with a warning.",
+    )
     narrate = forms.BooleanField(
         label="Narrate the imported articles",
         required=False,
@@ -62,6 +67,10 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["export"]
         self.kind = sniff_kind(upload)
         return upload
+
+    def source_options(self) -> dict:
+        """What only one importer takes (kept in the run's options beside the shared ones)."""
+        return {"members_public": True} if self.cleaned_data["members_public"] else {}
 
     def options(self, *, dry_run: bool) -> ImportOptions:
         data = self.cleaned_data

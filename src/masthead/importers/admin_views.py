@@ -32,6 +32,7 @@ from .admin_forms import ImportForm
 from .models import ImportRun
 from .report import ImportOptions
 from .services import import_run_create
+from .tasks import SOURCE_OPTIONS
 from .uploads import KIND_LABELS, display_name, store_upload
 
 PERMISSION = "importers.add_importrun"
@@ -91,6 +92,7 @@ class ImportIndexView(AdminOnly, WagtailAdminTemplateMixin, TemplateView):
                 user=request.user,
                 upload_path=store_upload(upload, form.kind),
             )
+            keep_source_options(run, form.source_options())
             enqueue(run)
         return redirect("importers_run", run.pk)
 
@@ -152,8 +154,19 @@ class ImportRunView(AdminOnly, WagtailAdminTemplateMixin, TemplateView):
                 user=request.user,
                 upload_path=rehearsal.upload_path,
             )
+            keep_source_options(run, source_options(rehearsal))
             enqueue(run)
         return redirect("importers_run", run.pk)
+
+
+def source_options(run: ImportRun) -> dict:
+    return {k: v for k, v in (run.options or {}).items() if k in SOURCE_OPTIONS}
+
+
+def keep_source_options(run: ImportRun, extra: dict) -> None:
+    if extra:
+        run.options = {**run.options, **extra}
+        run.save(update_fields=["options"])
 
 
 def can_start(run: ImportRun) -> bool:

@@ -18,11 +18,16 @@ from masthead.core.lanes import SLOW_LANE
 logger = logging.getLogger("masthead.importers")
 
 
-def make_source(kind: str, path: str, options):
+# Options one importer alone takes, kept in ImportRun.options beside ImportOptions' own.
+SOURCE_OPTIONS = {"members_public"}
+
+
+def make_source(kind: str, path: str, options, extra: dict | None = None):
+    extra = extra or {}
     if kind == "ghost":
         from .ghost import GhostSource
 
-        return GhostSource(path)
+        return GhostSource(path, members_posts="public" if extra.get("members_public") else "draft")
     if kind == "wordpress":
         from .wordpress import WordPressSource
 
@@ -42,7 +47,8 @@ def run_import_task(run_id: int) -> str:
         return "skipped (not queued)"
     options = ImportOptions.from_dict(run.options)
     try:
-        run_import(make_source(run.kind, run.upload_path, options), options=options, run=run)
+        source = make_source(run.kind, run.upload_path, options, run.options)
+        run_import(source, options=options, run=run)
     except ImportFileError as error:
         return f"failed: {error}"  # said on the run's page; nothing was written
     except ValueError as error:  # no such section, no home page: said on the run's page
