@@ -218,3 +218,11 @@ def test_members_posts_are_drafts_unless_the_admin_ticks_members_public(
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("importers_run", args=[rehearsal.pk]))
     assert ArticlePage.objects.get(slug="members-briefing").live
+
+
+def test_an_upload_folder_inside_the_public_media_is_refused(admin_client, settings):
+    settings.MASTHEAD_IMPORT_UPLOAD_DIR = Path(settings.MEDIA_ROOT) / "imports"
+    response = admin_client.post(reverse("importers_index"), upload("ghost-3.json"))
+    assert response.status_code == 400
+    assert "must not be inside MEDIA_ROOT" in response.content.decode()
+    assert not (Path(settings.MEDIA_ROOT) / "imports").exists()

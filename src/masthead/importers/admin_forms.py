@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 
 from .report import ImportOptions
-from .uploads import max_upload_bytes, sniff_kind
+from .uploads import max_upload_bytes, sniff_kind, upload_dir
 
 
 def section_choices() -> list[tuple[str, str]]:
@@ -65,6 +66,10 @@ class ImportForm(forms.Form):
 
     def clean_export(self):
         upload = self.cleaned_data["export"]
+        try:
+            upload_dir()
+        except ImproperlyConfigured as error:  # said to the admin, not a server error
+            raise forms.ValidationError(f"Uploads are switched off: {error}.") from error
         self.kind = sniff_kind(upload)
         return upload
 
