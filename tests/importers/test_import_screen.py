@@ -191,7 +191,7 @@ def test_an_existing_admin_group_is_given_the_import_permission_by_migration(db)
     from django.apps import apps
     from django.contrib.auth.models import Permission
 
-    migration = import_module("masthead.importers.migrations.0002_admin_role_may_import")
+    migration = import_module("masthead.importers.migrations.0003_admin_role_may_import")
     admins = Group.objects.get(name="Admin")
     admins.permissions.remove(Permission.objects.get(codename="add_importrun"))
     migration.grant(apps, None)

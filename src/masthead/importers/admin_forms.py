@@ -73,10 +73,6 @@ class ImportForm(forms.Form):
         self.kind = sniff_kind(upload)
         return upload
 
-    def source_options(self) -> dict:
-        """What only one importer takes (kept in the run's options beside the shared ones)."""
-        return {"members_public": True} if self.cleaned_data["members_public"] else {}
-
     def options(self, *, dry_run: bool) -> ImportOptions:
         data = self.cleaned_data
         return ImportOptions(
@@ -87,5 +83,6 @@ class ImportForm(forms.Form):
             categories_as=data["categories_as"],
             include_pages=data["include_pages"],
             featured_as_picks=data["featured_as_picks"],
+            members_public=data["members_public"],
             dry_run=dry_run,
         )

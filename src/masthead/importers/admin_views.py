@@ -31,8 +31,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from .admin_forms import ImportForm
 from .models import ImportRun
 from .report import ImportOptions
-from .services import import_run_create
-from .tasks import SOURCE_OPTIONS
+from .services import import_run_queue
 from .uploads import KIND_LABELS, display_name, store_upload
 
 PERMISSION = "importers.add_importrun"
@@ -43,18 +42,6 @@ ACTIVE = (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
 def check_permission(request: HttpRequest) -> None:
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
-
-
-def enqueue(run: ImportRun) -> None:
-    """On the slow lane (the task's own), after every fresh piece of work there."""
-    from masthead.core.lanes import ARCHIVE_PRIORITY
-
-    from .tasks import run_import_task
-
-    task = run_import_task
-    if task.get_backend().supports_priority:
-        task = task.using(priority=ARCHIVE_PRIORITY)
-    transaction.on_commit(lambda: task.enqueue(run.pk))
 
 
 class AdminOnly:
@@ -85,15 +72,13 @@ class ImportIndexView(AdminOnly, WagtailAdminTemplateMixin, TemplateView):
         upload = form.cleaned_data["export"]
         options = form.options(dry_run=True)
         with transaction.atomic():
-            run = import_run_create(
+            run = import_run_queue(
                 kind=form.kind,
                 file_name=display_name(upload),
                 options=options,
                 user=request.user,
                 upload_path=store_upload(upload, form.kind),
             )
-            keep_source_options(run, form.source_options())
-            enqueue(run)
         return redirect("importers_run", run.pk)
 
 
@@ -147,26 +132,14 @@ class ImportRunView(AdminOnly, WagtailAdminTemplateMixin, TemplateView):
         options = ImportOptions.from_dict(rehearsal.options)
         options.dry_run = False
         with transaction.atomic():
-            run = import_run_create(
+            run = import_run_queue(
                 kind=rehearsal.kind,
                 file_name=rehearsal.file_name,
                 options=options,
                 user=request.user,
                 upload_path=rehearsal.upload_path,
             )
-            keep_source_options(run, source_options(rehearsal))
-            enqueue(run)
         return redirect("importers_run", run.pk)
-
-
-def source_options(run: ImportRun) -> dict:
-    return {k: v for k, v in (run.options or {}).items() if k in SOURCE_OPTIONS}
-
-
-def keep_source_options(run: ImportRun, extra: dict) -> None:
-    if extra:
-        run.options = {**run.options, **extra}
-        run.save(update_fields=["options"])
 
 
 def can_start(run: ImportRun) -> bool:

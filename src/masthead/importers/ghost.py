@@ -272,3 +272,8 @@ def body_html(row: dict, warnings: list[str]) -> str:
                 warnings.append(f"its {name} body could not be read ({exc}): its HTML was used")
                 break
     return safe_html(ghost_urls(row.get("html") or ""))
+
+
+def source_for(path, options) -> GhostSource:
+    """The factory tasks.make_source uses (ImportOptions.members_public)."""
+    return GhostSource(path, members_posts="public" if options.members_public else "draft")

@@ -74,6 +74,9 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Renewed with every progress write: a running import whose heartbeat stopped for
+    # MASTHEAD_IMPORT_LEASE seconds lost its worker, and is queued again (tasks.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -49,7 +49,7 @@ class People:
         self.sections: dict[str, int] = {}  # category source id → SectionPage pk
         self.topics: dict[str, int] = {}  # term source id → Tag pk
         self.parents: dict[str, str] = {}  # category source id → parent source id
-        self.term_names: dict[str, str] = {}
+        self.records: dict[str, SourceTerm] = {}
 
     # --- authors ---
 
@@ -92,25 +92,38 @@ class People:
     # --- terms ---
 
     def term(self, record: SourceTerm) -> None:
-        self.term_names[record.source_id] = record.name
+        """Tags become topics now; categories when a post uses them (section_for): a
+        category no post is in makes no empty section."""
+        self.records[record.source_id] = record
         if record.parent_source_id:
             self.parents[record.source_id] = record.parent_source_id
-        as_section = record.kind == "category" and self.w.options.categories_as == "sections"
-        if as_section and not record.parent_source_id:
-            if record.slug.lower() in UNCATEGORISED:
-                return  # posts there go to the default section
-            section = self._section(record)
-            self.sections[record.source_id] = section.pk
-            target = section.url or ""
-        else:
-            tag = self._topic(record)
-            self.topics[record.source_id] = tag.pk
-            from django.urls import reverse
+        if record.kind == "tag":
+            self.topic_id(record.source_id)
 
-            target = reverse("news:tag", args=[tag.slug])
+    def _redirect_archive(self, record: SourceTerm, target: str) -> None:
         for url in record.old_urls:
             if target and save_redirect(old_path(url), link=target):
                 self.w.report.count("redirects_created")
+
+    def section_id(self, source_id: str) -> int:
+        if source_id not in self.sections:
+            record = self.records[source_id]
+            section = self._section(record)
+            self.sections[source_id] = section.pk
+            self._redirect_archive(record, section.url or "")
+        return self.sections[source_id]
+
+    def topic_id(self, source_id: str) -> int | None:
+        if source_id not in self.topics:
+            record = self.records.get(source_id)
+            if record is None:
+                return None
+            from django.urls import reverse
+
+            tag = self._topic(record)
+            self.topics[source_id] = tag.pk
+            self._redirect_archive(record, reverse("news:tag", args=[tag.slug]))
+        return self.topics[source_id]
 
     def _section(self, record: SourceTerm) -> SectionPage:
         row = self.w.memory.get("category", record.source_id)
@@ -135,7 +148,7 @@ class People:
         return section
 
     def _topic(self, record: SourceTerm) -> Tag:
-        kind = "tag" if record.kind == "tag" else "category"
+        kind = "tag"  # a category made a topic too (source ids differ: "category:x")
         row = self.w.memory.get(kind, record.source_id)
         tag = Tag.objects.filter(pk=row[0]).first() if row else None
         if tag is None:
@@ -149,20 +162,27 @@ class People:
 
     # --- per post ---
 
+    def root_of(self, source_id: str) -> str:
+        seen = {source_id}
+        while source_id in self.parents and self.parents[source_id] not in seen:
+            source_id = self.parents[source_id]
+            seen.add(source_id)
+        return source_id
+
     def section_for(self, category_ids: list[str]) -> tuple[int, list[int]]:
-        """The post's section (its first category's top-level ancestor, else the default
-        section) and the topics its other categories become."""
+        """The post's section: its first category's top-level ancestor (or the default
+        section); every other category, and a child category, becomes a topic."""
+        as_sections = self.w.options.categories_as == "sections"
         section_id, topics = None, []
         for cid in category_ids:
-            root = cid
-            seen = {root}
-            while root in self.parents and self.parents[root] not in seen:
-                root = self.parents[root]
-                seen.add(root)
-            if section_id is None and root in self.sections:
-                section_id = self.sections[root]
-                if cid != root and cid in self.topics:
-                    topics.append(self.topics[cid])
-            elif cid in self.topics:
-                topics.append(self.topics[cid])
+            record = self.records.get(cid)
+            if record is None or record.slug.lower() in UNCATEGORISED:
+                continue
+            root = self.root_of(cid)
+            if as_sections and section_id is None and root in self.records:
+                section_id = self.section_id(root)
+                if cid == root:
+                    continue
+            if (topic := self.topic_id(cid)) is not None:
+                topics.append(topic)
         return section_id or self.w.default_section().pk, topics

@@ -36,6 +36,7 @@ class ImportOptions:
     featured_as_picks: bool = False  # sticky / featured posts → Editors' Picks
     dry_run: bool = False
     recover: bool = False  # parse malformed XML as best lxml can
+    members_public: bool = False  # Ghost posts for members/paid/tiers public (else drafts)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,13 +67,37 @@ def import_run_create(
     )
 
 
+def import_run_queue(
+    *, kind: str, file_name: str, upload_path: str, options: ImportOptions, user=None
+) -> ImportRun:
+    """A run for the background task (the admin's Import screen): the file is kept at
+    `upload_path` (a local path, or a name in default_storage); the task is queued on
+    the slow lane once the transaction commits."""
+    run = import_run_create(
+        kind=kind, file_name=file_name, options=options, user=user, upload_path=upload_path
+    )
+    transaction.on_commit(partial(enqueue_import, run.pk))
+    return run
+
+
+def enqueue_import(run_id: int) -> None:
+    from .tasks import run_import_task
+
+    task = run_import_task
+    if task.get_backend().supports_priority:
+        from masthead.core.lanes import ARCHIVE_PRIORITY
+
+        task = task.using(priority=ARCHIVE_PRIORITY)
+    task.enqueue(run_id)
+
+
 def _save_progress(run: ImportRun | None, done: int, total: int, report: ImportReport) -> None:
     if run is None:
         return
     run.progress_done, run.progress_total = done, total
-    run.counts = dict(report.counts)
+    run.counts, run.heartbeat_at = dict(report.counts), timezone.now()
     ImportRun.objects.filter(pk=run.pk).update(
-        progress_done=done, progress_total=total, counts=run.counts
+        progress_done=done, progress_total=total, counts=run.counts, heartbeat_at=run.heartbeat_at
     )
 
 
@@ -87,7 +112,8 @@ def run_import(
     Raises ImportFileError (nothing written; the run marked failed) for a bad file."""
     report = ImportReport()
     if run is not None:
-        import_run_transition(run, Status.RUNNING, started_at=timezone.now(), error="")
+        now = timezone.now()
+        import_run_transition(run, Status.RUNNING, started_at=now, heartbeat_at=now, error="")
     try:
         source.check()
         total = source.count_posts()

@@ -385,3 +385,8 @@ def _postmeta(element) -> dict[str, str]:
             f = _children(child)
             meta.setdefault(f.get("meta_key", ""), f.get("meta_value", ""))
     return meta
+
+
+def source_for(path, options) -> WordPressSource:
+    """The factory tasks.make_source uses (ImportOptions.recover)."""
+    return WordPressSource(path, recover=options.recover)

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from masthead.news.models import ArticleAuthor, ArticlePage, HomePage, SectionPage
 
@@ -187,10 +188,11 @@ class ImportWriter:
                 path__startswith=section.path,
                 depth=section.depth + 1,
             )
-            if slug != (record.slug or slug):
+            if record.slug and slug != record.slug:
+                taken = slug != slugify(record.slug)
+                why = f"was taken in {section.title}" if taken else "is not a usable web address"
                 self.report.warn(
-                    record.source_id,
-                    f"Slug “{record.slug}” was taken in {section.title}: imported as “{slug}”.",
+                    record.source_id, f"Slug “{record.slug}” {why}: imported as “{slug}”."
                 )
             page = ArticlePage(slug=slug, live=False)
         self._fill(page, record, category_topics)
@@ -224,7 +226,7 @@ class ImportWriter:
             ArticleAuthor(author_id=a, sort_order=i)
             for i, a in enumerate(dict.fromkeys(author_ids))
         ]
-        tag_ids = [self.people.topics[t] for t in record.tag_ids if t in self.people.topics]
+        tag_ids = [t for t in map(self.people.topic_id, record.tag_ids) if t is not None]
         page.tags.set(list(Tag.objects.filter(pk__in=[*tag_ids, *category_topics])))
 
     def _hero(self, page: ArticlePage, record: SourcePost) -> None:

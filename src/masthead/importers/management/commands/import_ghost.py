@@ -1,7 +1,7 @@
 """`masthead manage import_ghost FILE`: import a Ghost JSON export (docs/importing-ghost.md)."""
 
 from masthead.importers.command import ImportCommand
-from masthead.importers.ghost import GhostSource
+from masthead.importers.ghost import source_for
 
 
 class Command(ImportCommand):
@@ -16,5 +16,10 @@ class Command(ImportCommand):
             "(with a warning each). Default: they are imported as drafts, with a warning.",
         )
 
+    def import_options(self, options: dict):
+        import_options = super().import_options(options)
+        import_options.members_public = options["members_public"]  # kept in the run's log
+        return import_options
+
     def make_source(self, path, options):
-        return GhostSource(path, members_posts="public" if options["members_public"] else "draft")
+        return source_for(path, self.import_options(options))

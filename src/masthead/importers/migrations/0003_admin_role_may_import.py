@@ -28,7 +28,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("importers", "0001_initial"),
+        ("importers", "0002_importrun_heartbeat_at"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
