@@ -226,3 +226,14 @@ def test_an_upload_folder_inside_the_public_media_is_refused(admin_client, setti
     assert response.status_code == 400
     assert "must not be inside MEDIA_ROOT" in response.content.decode()
     assert not (Path(settings.MEDIA_ROOT) / "imports").exists()
+
+
+def test_a_second_start_follows_the_import_already_queued(admin_client):
+    rehearsal = ImportRun.objects.create(
+        kind="ghost", file_name="a.json", dry_run=True, status=ImportRun.Status.FINISHED,
+        upload_path="a.json",
+    )  # fmt: skip
+    first = admin_client.post(reverse("importers_run", args=[rehearsal.pk]))
+    second = admin_client.post(reverse("importers_run", args=[rehearsal.pk]))
+    assert first.url == second.url
+    assert ImportRun.objects.filter(dry_run=False).count() == 1

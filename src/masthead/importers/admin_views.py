@@ -129,6 +129,11 @@ class ImportRunView(AdminOnly, WagtailAdminTemplateMixin, TemplateView):
         if not can_start(rehearsal):
             messages.error(request, "Only a finished rehearsal can be started.")
             return redirect("importers_run", rehearsal.pk)
+        running = ImportRun.objects.filter(
+            upload_path=rehearsal.upload_path, dry_run=False, status__in=ACTIVE
+        ).first()
+        if running is not None:  # a second click (or tab) follows the import already going
+            return redirect("importers_run", running.pk)
         options = ImportOptions.from_dict(rehearsal.options)
         options.dry_run = False
         with transaction.atomic():
