@@ -27,7 +27,9 @@ def editors_pick_ids(*, limit: int = 4, exclude_id: int | None = None) -> list[i
     picks (core/memo.py): one more than `limit`, so any article can be left out of it.
     A pick whose `until` passes drops out within MASTHEAD_MEMO_SECONDS.
     """
-    ids = memo.get(("editors-picks", limit + 1), lambda: _current_pick_ids(limit + 1))
+    ids = memo.get(
+        ("editors-picks", limit + 1), lambda: _current_pick_ids(limit + 1), tags=("picks",)
+    )
     return [pk for pk in ids if pk != exclude_id][:limit]
 
 
