@@ -224,5 +224,28 @@ def tags_for_article(article, *, deleted: bool = False) -> set[str]:
         tags |= {f"tag-{pk}" for pk in tag_ids} | {"topics"}
     tags |= {f"author-{link.author_id}" for link in article.article_authors.all()}
     if EditorsPick.objects.filter(article_id=article.pk).exists():
-        tags.add("picks")
-    return tags
+        tags.add("picks")  # every page with the editors' picks rail
+    return tags | _pages_pointing_at(article)
+
+
+def _pages_pointing_at(article) -> set[str]:
+    """Pages that show the article once it is live, though not while it was a draft: an
+    editor's "Read also" pick of it, a related-article block choosing it (Wagtail's
+    reference index)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, ReferenceIndex
+
+    from masthead.audience.models import ReadAlsoPick
+
+    pages = set(
+        ReadAlsoPick.objects.filter(article_id=article.pk).values_list("page_id", flat=True)
+    )
+    page_type = ContentType.objects.get_for_model(Page)
+    pages |= {
+        int(pk)
+        for pk in ReferenceIndex.get_references_to(article)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+        if str(pk).isdigit()
+    }
+    return {f"page-{pk}" for pk in pages if pk != article.pk}
