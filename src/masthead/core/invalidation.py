@@ -30,6 +30,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 logger = logging.getLogger("masthead.invalidation")
 SEQUENCE_KEY = "masthead:invalidation:sequence"
@@ -48,8 +50,19 @@ def shared_cache():
     return caches[getattr(settings, "MASTHEAD_PAGE_CACHE_ALIAS", "default")]
 
 
+_interval: list[float] = []  # the check interval, read once (again when a test changes it)
+
+
 def check_interval() -> float:
-    return float(getattr(settings, "MASTHEAD_PAGE_CACHE_GENERATION_CHECK", 0.5))
+    if not _interval:
+        _interval.append(float(getattr(settings, "MASTHEAD_PAGE_CACHE_GENERATION_CHECK", 0.5)))
+    return _interval[0]
+
+
+@receiver(setting_changed)
+def _forget_interval(setting=None, **kwargs) -> None:
+    if setting == "MASTHEAD_PAGE_CACHE_GENERATION_CHECK":
+        _interval.clear()
 
 
 # --- tags a response collects while it is rendered -------------------------------------
@@ -101,7 +114,7 @@ class State:
     def current(self) -> int:
         """The sequence number, re-read from the shared cache when the check is due."""
         now = time.monotonic()
-        if now - self.read_at > check_interval():
+        if now - self.read_at > (_interval[0] if _interval else check_interval()):
             self.read_at = now
             self.catch_up(shared_cache())
         return self.sequence
@@ -155,12 +168,18 @@ def invalidate(tags: Iterable[str]) -> None:
     if not tags:
         return
     cache = shared_cache()
-    try:
-        sequence = cache.incr(SEQUENCE_KEY)
-    except ValueError:  # no log yet (or the cache lost it): never a number used before
-        sequence = time.time_ns() // 1000
-        cache.set(SEQUENCE_KEY, sequence, None)
-    cache.set(LINE_KEY.format(sequence), tags, LINE_SECONDS)
+    for _ in range(5):
+        try:
+            sequence = cache.incr(SEQUENCE_KEY)
+        except ValueError:  # no log yet (or the cache lost it): never a number used before
+            sequence = time.time_ns() // 1000
+            cache.set(SEQUENCE_KEY, sequence, None)
+        # The file cache's incr is not atomic across processes: two changes may get the
+        # same number; the second then takes the next one rather than overwrite the line.
+        if cache.add(LINE_KEY.format(sequence), tags, LINE_SECONDS):
+            break
+    else:  # never lose a change: that line now makes everything stale
+        cache.set(LINE_KEY.format(sequence), [EVERYTHING], LINE_SECONDS)
     state.read_at = float("-inf")  # this process sees it at once
     state.current()
 
