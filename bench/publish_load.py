@@ -156,7 +156,7 @@ def reader(args: tuple) -> dict:
     headers = {"Host": f"127.0.0.1:{PORT}", "Accept-Encoding": "gzip, deflate, br",
                "User-Agent": "Mozilla/5.0 (bench.publish_load)"}  # fmt: skip
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    done = errors = received = 0
+    done = errors = received = misses = 0
     latencies = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -167,6 +167,7 @@ def reader(args: tuple) -> dict:
             response = conn.getresponse()
             received += len(response.read())
             errors += response.status >= 400
+            misses += response.getheader("X-Cache") == "MISS"
         except (OSError, http.client.HTTPException):
             errors += 1
             conn.close()
@@ -175,7 +176,8 @@ def reader(args: tuple) -> dict:
         latencies.append(time.monotonic() - start)
         done += 1
     conn.close()
-    return {"done": done, "errors": errors, "bytes": received, "latencies": latencies}
+    return {"done": done, "errors": errors, "bytes": received, "latencies": latencies,
+            "misses": misses}  # fmt: skip
 
 
 def run_phase(urls, seconds, clients, publish=None) -> dict:
@@ -198,6 +200,7 @@ def run_phase(urls, seconds, clients, publish=None) -> dict:
         "p99": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else 0,
         "kb": sum(p["bytes"] for p in parts) / max(done, 1) / 1024,
         "publishes": len(publishes),
+        "misses": sum(p["misses"] for p in parts),
     }
 
 
@@ -250,11 +253,12 @@ def main() -> int:
     print(f"\n{len(urls)} URLs, {args.clients} client processes (closed loop, keep-alive), "
           f"{args.seconds:g} s per phase; ratio = req/s ÷ the no-publish phase")  # fmt: skip
     print(f"{'phase':58}{'req/s':>8}{'ratio':>7}{'p50 ms':>8}{'p99 ms':>8}{'KB/resp':>8}"
-          f"{'errors':>7}{'publ.':>6}")  # fmt: skip
+          f"{'errors':>7}{'publ.':>6}{'renders':>8}")  # fmt: skip
     base = phases["no publishes (baseline)"]["rps"]
     for name, p in phases.items():
         print(f"{name:58}{p['rps']:>8.0f}{p['rps'] / base:>7.2f}{p['p50']:>8.1f}{p['p99']:>8.1f}"
-              f"{p['kb']:>8.1f}{p['errors']:>7}{p['publishes']:>6}")  # fmt: skip
+              f"{p['kb']:>8.1f}{p['errors']:>7}{p['publishes']:>6}{p['misses']:>8}")  # fmt: skip
+    print("(renders: responses the page cache missed, so Django rendered them)")
     print("\nuncached article render in-process (median of 15, max SQL queries):")
     for mode, (ms, queries) in renders.items():
         print(f"  {mode:42} {ms:6.1f} ms {queries:4d} queries")
