@@ -100,7 +100,7 @@ class PageCacheApp:
         self.app = app
         self.store = LocalStore()
         self.config = Config()
-        setting_changed.connect(self.config.load, weak=False)
+        setting_changed.connect(self.config.load)  # tests change settings
 
     def key(self, environ: dict) -> str | None:
         config = self.config
