@@ -21,19 +21,19 @@ def _own_media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from masthead.core import page_cache
+    from masthead.core import invalidation
     from masthead.core.memo import memo
     from masthead.news.selectors import card_store
 
     cache.clear()
     card_store.clear()  # kept in this process (tests reuse ids after a rollback)
     memo.clear()
-    page_cache._generation.value = None  # the cleared cache's generation is read again
+    invalidation.state.reset()  # the cleared cache's invalidation log is read again
     yield
     cache.clear()
     card_store.clear()
     memo.clear()
-    page_cache._generation.value = None
+    invalidation.state.reset()
 
 
 @pytest.fixture

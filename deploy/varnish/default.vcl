@@ -8,6 +8,12 @@
 # here. Two purge requests, accepted from the "purgers" ACL only:
 #   PURGE /path/   drops that page with every query string (?page=2, ?q=...)
 #   BAN /prefix    drops every page whose path starts with the prefix; BAN / drops all pages
+#   BAN / with X-Purge-Tags: page-12 section-3 ...
+#                  drops every page whose X-Cache-Tags (sent by the app) names one of the
+#                  tags (core/invalidation.py); the ban only looks at obj.*, so the ban
+#                  lurker clears it in the background
+# Pages are kept apart by content encoding (br, gzip, identity: the app compresses them
+# once, core/compression.py), whatever the client's Accept-Encoding string looks like.
 # Both ignore the Host header, so a site reached under several names (or ports) is purged
 # under all of them. Responses carry X-Varnish-Cache: HIT, MISS or PASS.
 vcl 4.1;
@@ -43,6 +49,17 @@ sub vcl_recv {
     if (req.method == "PURGE" || req.method == "BAN") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
+        }
+        if (req.method == "BAN" && req.http.X-Purge-Tags) {
+            if (req.http.X-Purge-Tags !~ "^[a-z0-9_ -]+$") {
+                return (synth(400, "Bad tags"));
+            }
+            if (!std.ban("obj.http.X-Cache-Tags ~ " + {"""} + "(^| )("
+                    + regsuball(regsub(req.http.X-Purge-Tags, "^ +| +$", ""), " +", "|")
+                    + ")( |$)" + {"""})) {
+                return (synth(400, std.ban_error()));
+            }
+            return (synth(200, "Banned"));
         }
         set req.http.X-Purge-Path = regsub(req.url, "\?.*$", "");
         if (req.method == "PURGE") {
@@ -81,6 +98,19 @@ sub vcl_recv {
     # Readers get no cookies; any other cookie (analytics, csrftoken) is not for the app.
     unset req.http.Cookie;
 
+    # One of three encodings, as the app chooses (brotli first): the cache key and the
+    # Vary: Accept-Encoding the app sends then see only "br", "gzip" or nothing.
+    if (req.http.Accept-Encoding ~ "(^|[ ,])(br|\*)([ ,;]|$)"
+        && req.http.Accept-Encoding !~ "(^|[ ,])br *; *q=0(\.0*)?([ ,;]|$)") {
+        set req.http.Accept-Encoding = "br";
+    } elsif (req.http.Accept-Encoding ~ "(^|[ ,])gzip([ ,;]|$)"
+        && req.http.Accept-Encoding !~ "(^|[ ,])gzip *; *q=0(\.0*)?([ ,;]|$)") {
+        set req.http.Accept-Encoding = "gzip";
+    } else {
+        unset req.http.Accept-Encoding;
+    }
+    set req.http.X-Encoding = req.http.Accept-Encoding;
+
     # Only ?page= and ?q= change a page (as in the app's page cache,
     # MASTHEAD_PAGE_CACHE_QUERY_PARAMS): drop every other parameter (utm_source, fbclid ...),
     # so the variants share one cached copy. The last value wins, as in Django.
@@ -107,7 +137,20 @@ sub vcl_recv {
 sub vcl_hash {
     # http and https are different pages (one may be a redirect to the other), as in the app.
     hash_data(req.http.X-Forwarded-Proto);
+    # br, gzip and identity pages are separate objects (set in vcl_recv).
+    hash_data(req.http.X-Encoding);
     # Then the built-in hash: the URL and the Host.
+}
+
+sub vcl_backend_fetch {
+    # Varnish's own gzip support asks the app for gzip on every miss: ask for the encoding
+    # this object is stored under instead (a brotli page stays brotli).
+    if (bereq.http.X-Encoding) {
+        set bereq.http.Accept-Encoding = bereq.http.X-Encoding;
+    } else {
+        unset bereq.http.Accept-Encoding;
+    }
+    unset bereq.http.X-Encoding;
 }
 
 sub vcl_backend_response {
@@ -156,4 +199,5 @@ sub vcl_deliver {
         set resp.http.X-Varnish-Cache = "MISS";
     }
     unset resp.http.X-Path;
+    unset resp.http.X-Cache-Tags;
 }

@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
+from masthead.core import invalidation, page_cache
 from masthead.core import memo as memo_module
-from masthead.core import page_cache
 from masthead.core.memo import GenerationMemo, current_generation, memo
 from masthead.core.sites import SiteMiddleware, site_for_request
 from masthead.curation import selectors as curation_selectors
@@ -80,7 +80,10 @@ def test_a_generation_moved_on_by_another_process_is_seen_at_the_next_check(db, 
     kept = GenerationMemo()
     compute = Counter("first", "second")
     assert kept.get(("k",), compute) == "first"
-    page_cache.page_cache().incr(page_cache.GENERATION_KEY)  # not through this process
+    shared = page_cache.page_cache()  # a change made by another process: a line in the log
+    sequence = shared.get(invalidation.SEQUENCE_KEY) + 1
+    shared.set(invalidation.LINE_KEY.format(sequence), [invalidation.ANY])
+    shared.incr(invalidation.SEQUENCE_KEY)
     assert kept.get(("k",), compute) == "second"
 
 

@@ -239,20 +239,19 @@ def test_local_copies_expire_and_memory_stays_within_its_bound(fast_app, article
 
 
 def test_expired_local_copies_are_dropped_before_the_byte_bound_is_reached():
-    from masthead.core.page_cache import LocalStore
+    from masthead.core.page_cache_app import Copy, LocalStore
 
-    def entry(expires: float, body: bytes) -> tuple:
-        return (expires, "200 OK", [], '"etag"', body)
+    def entry(expires: float, body: bytes) -> Copy:
+        return Copy(expires, 7, ("page-1",), "200 OK", [], '"etag"', body)
 
-    store, generation, far = LocalStore(), 7, 1e12
-    store.get("any", generation)  # the store takes the current generation
-    store.put("/a/", generation, entry(0.0, b"a" * 100), max_bytes=10_000)  # expired
-    store.put("/b/", generation, entry(far, b"b" * 100), max_bytes=10_000)
-    store.put("/c/", generation, entry(far, b"c" * 100), max_bytes=10_000)
+    store, far = LocalStore(), 1e12
+    store.put("/a/", entry(0.0, b"a" * 100), max_bytes=10_000)  # expired
+    store.put("/b/", entry(far, b"b" * 100), max_bytes=10_000)
+    store.put("/c/", entry(far, b"c" * 100), max_bytes=10_000)
     # /a/ could answer no request: it is gone although far from the byte bound.
     assert list(store.entries) == ["/b/", "/c/"]
     assert store.size == 200
-    store.put("/b/", generation, entry(far, b"B" * 50), max_bytes=10_000)  # replaced
+    store.put("/b/", entry(far, b"B" * 50), max_bytes=10_000)  # replaced
     assert list(store.entries) == ["/c/", "/b/"] and store.size == 150
-    store.put("/d/", generation, entry(far, b"d" * 40), max_bytes=160)  # over: oldest out
+    store.put("/d/", entry(far, b"d" * 40), max_bytes=160)  # over: oldest out
     assert list(store.entries) == ["/b/", "/d/"] and store.size == 90

@@ -180,3 +180,49 @@ def test_only_page_and_q_make_a_separate_copy(varnish, make_article):
     assert varnish.get("/news/?utm_source=newsletter&fbclid=x").cache == "HIT"
     assert varnish.get("/news/?page=1").cache == "MISS"
     assert varnish.get("/news/?utm_source=x&page=1").cache == "HIT"
+
+
+def raw_get(base: str, path: str, accept_encoding: str | None) -> tuple[dict, bytes]:
+    connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=10)
+    try:
+        headers = {"Accept-Encoding": accept_encoding} if accept_encoding else {}
+        connection.request("GET", path, headers=headers)
+        r = connection.getresponse()
+        return r.headers, r.read()
+    finally:
+        connection.close()
+
+
+def test_brotli_gzip_and_identity_copies_are_kept_apart(varnishd, varnish, make_article):
+    import gzip
+
+    import brotli
+
+    article = make_article(title="Compressed story")
+    decode = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}
+    bodies = {}
+    for accept, encoding in (("gzip, deflate, br", "br"), ("gzip", "gzip"), (None, None),
+                             ("deflate, gzip;q=0.8", "gzip"), ("br", "br")):  # fmt: skip
+        headers, body = raw_get(varnishd, article.url, accept)
+        assert headers.get("Content-Encoding") == encoding, accept
+        assert "X-Cache-Tags" not in headers
+        bodies[accept] = decode[encoding](body)
+    assert len(set(bodies.values())) == 1 and b"Compressed story" in bodies[None]
+    # The last two were answered from the copies the first two stored.
+    assert raw_get(varnishd, article.url, "br")[0]["X-Varnish-Cache"] == "HIT"
+
+
+def test_an_edit_bans_by_tag_and_leaves_another_sections_pages_cached(varnish, make_article, home):
+    from masthead.news.models import SectionPage
+
+    sport = home.add_child(instance=SectionPage(title="Sport", slug="sport"))
+    sport.save_revision().publish()
+    article, other = make_article(title="Quay fire"), make_article(parent=sport)
+    for path in (article.url, "/news/", "/sport/", other.url):
+        varnish.get(path)
+        assert varnish.get(path).cache == "HIT"
+    article.title = "Quay fire: the cause"
+    article.save_revision().publish()
+    assert "Quay fire: the cause" in varnish.get("/news/").body
+    assert varnish.get(article.url).cache == "MISS"
+    assert (varnish.get("/sport/").cache, varnish.get(other.url).cache) == ("HIT", "HIT")

@@ -241,17 +241,22 @@ def test_with_views_copies_the_shared_cards(make_article, django_assert_num_quer
     assert ranked[1].views == 3  # the first list's copy is its own
 
 
-def test_the_store_forgets_its_cards_when_the_generation_moves_on():
+def test_the_store_forgets_a_card_when_its_article_changes_and_keeps_the_others(db):
+    from masthead.core import invalidation
+
     store = CardStore()
-    card = SimpleNamespace(pk=1)
-    assert store.get_many({1}, generation=5) == {}
-    store.put_many({1: card, 2: None}, generation=5, size=10, seconds=60)
-    assert store.get_many({1, 2, 3}, generation=5) == {1: card, 2: None}
-    assert store.get_many({1, 2}, generation=6) == {}
-    assert len(store.cards) == 0
-    # A load that began in the old generation is not kept in the new one.
-    store.put_many({1: card}, generation=5, size=10, seconds=60)
-    assert store.get_many({1}, generation=6) == {}
+    one, two = SimpleNamespace(pk=1), SimpleNamespace(pk=2)
+    invalidation.invalidate(["page-99"])  # a log to stamp against
+    before = invalidation.current()
+    store.put_many({1: one, 2: two, 3: None}, before, size=10, seconds=60)
+    assert store.get_many({1, 2, 3}, before) == {1: one, 2: two, 3: None}
+    invalidation.invalidate(["page-1", "home"])  # article 1 published again
+    assert store.get_many({1, 2, 3}, invalidation.current()) == {2: two, 3: None}
+    # A load that began before that change is not taken as current.
+    store.put_many({1: one}, before, size=10, seconds=60)
+    assert store.get_many({1}, invalidation.current()) == {}
+    invalidation.invalidate_everything()  # e.g. an author renamed: every byline
+    assert store.get_many({2, 3}, invalidation.current()) == {}
 
 
 # --- rendered pages -------------------------------------------------------------------------

@@ -69,7 +69,17 @@ class VarnishBackend(HTTPBackend):
     def ban_batch(self, urls) -> None:
         self.send("BAN", urls)
 
-    def send(self, method: str, urls) -> bool:
+    def ban_tags(self, tags, per_request: int = 100) -> bool:
+        """BAN every object whose X-Cache-Tags names one of `tags` (deploy/varnish/default.vcl):
+        one request per `per_request` tags, in the X-Purge-Tags header."""
+        tags = sorted(tags)
+        root = f"{self.cache_scheme}://{self.cache_netloc}/"
+        chunks = [tags[i : i + per_request] for i in range(0, len(tags), per_request)]
+        return self.send(
+            "BAN", [root] * len(chunks), [{"X-Purge-Tags": " ".join(c)} for c in chunks]
+        )
+
+    def send(self, method: str, urls, extra: list[dict] | None = None) -> bool:
         """One request per URL on one connection; stops at the first failure."""
         urls = list(urls)
         if not urls:
@@ -82,10 +92,12 @@ class VarnishBackend(HTTPBackend):
         connection = connection_class(self.cache_netloc, timeout=self.timeout)
         url = urls[0]
         try:
-            for url in urls:
+            for n, url in enumerate(urls):
                 parts = urlsplit(url)
                 target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
                 headers = {"Host": parts.netloc, "User-Agent": "Masthead-front-cache"}
+                if extra:
+                    headers.update(extra[n])
                 connection.request(method, target, headers=headers)
                 response = connection.getresponse()
                 response.read()
@@ -112,11 +124,19 @@ class Plan:
     everything: bool = False
     paths: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
+    # Cache tags (core/invalidation.py) for Varnish, which bans by the pages' X-Cache-Tags;
+    # None: use the URLs above (as other backends always do).
+    tags: set[str] | None = None
 
     def merge(self, other: "Plan") -> None:
         self.everything |= other.everything
         self.paths |= other.paths
         self.prefixes |= other.prefixes
+        both = self.tags is not None and other.tags is not None
+        self.tags = (self.tags | other.tags) if both else None
+
+    def empty(self) -> bool:
+        return not (self.everything or self.paths or self.prefixes or self.tags)
 
 
 def everything() -> Plan:
@@ -130,8 +150,25 @@ def enabled() -> bool:
 # --- what a change can show on ----------------------------------------------------------
 
 
-def plan_for(signal, instance=None, narration=None, **kwargs) -> Plan:
-    """The purge for one signal (run after the commit: the database shows the change)."""
+def plan_for(signal, instance=None, narration=None, tags=None, **kwargs) -> Plan:
+    """The purge for one signal (run after the commit: the database shows the change).
+
+    `tags`: what the change affects (core/invalidation.tags_for_change), for Varnish."""
+    from .invalidation import EVERYTHING
+
+    if tags is not None and EVERYTHING not in tags:
+        if not tags:
+            return Plan(tags=set())
+        plan = url_plan(signal, instance, narration)
+        plan.tags = set(tags)
+        return plan
+    plan = url_plan(signal, instance, narration)
+    plan.tags = None
+    return plan
+
+
+def url_plan(signal, instance=None, narration=None) -> Plan:
+    """The URLs one signal purges (for backends without tags)."""
     from wagtail.signals import page_published
 
     from masthead.narration.signals import narration_ready
@@ -240,6 +277,10 @@ def send(plan: Plan, roots: set[str]) -> None:
         paths, prefixes = plan.paths, plan.prefixes
     for name, backend in get_backends().items():
         try:
+            if plan.tags is not None and isinstance(backend, VarnishBackend):
+                backend.ban_tags(plan.tags)
+                logger.info("Front cache %s: BAN of %d tags", name, len(plan.tags))
+                continue
             hosts = backend.invalidates_hostname
             purges = [url for url in sorted(paths) if hosts(urlsplit(url).netloc)]
             bans = [url for url in sorted(prefixes) if hosts(urlsplit(url).netloc)]
@@ -290,12 +331,12 @@ def _flush(batch: _Batch) -> None:
     if getattr(_local, "batch", None) is batch:
         _local.batch = None
     try:
-        plan = Plan()
+        plan = Plan(tags=set())
         for change in batch.changes:
             plan.merge(plan_for(**change))
-            if plan.everything:
+            if plan.everything and plan.tags is None:
                 break
-        if not (plan.everything or plan.paths or plan.prefixes):
+        if plan.empty():
             return
         roots = _site_roots() if plan.everything else set()
     except Exception:

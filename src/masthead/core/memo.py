@@ -1,61 +1,57 @@
-"""Small values each web process keeps until the next publish.
+"""Small values each web process keeps until a change they depend on.
 
-A publish, unpublish, move or deletion, a change of editors' picks, authors or sites,
-moves the page cache's generation on (core/page_cache.py, core/signal_handlers.py).
-What is kept here belongs to one generation and is dropped when this process sees a new
-one: at once for its own publishes, within MASTHEAD_PAGE_CACHE_GENERATION_CHECK
-(0.5 s) for another process's, the same bound the page cache itself works to. Entries
-also expire after MASTHEAD_MEMO_SECONDS (60) of their own, and there are few of them:
-the request's site and home page, the editors' picks. MASTHEAD_MEMO_SECONDS=0 turns the
-memo off (the test settings do: a test's publish is never committed, so the generation
-it would move on stays where it is).
+Each value is kept with the invalidation stamp it was computed under and the cache tags
+it depends on (core/invalidation.py): a publish of an article leaves the site, the
+navigation and the view-restriction check warm (they change only with "everything":
+a change of sites, sections, restrictions), and the editors' picks unless a picked
+article changed (tag `picks`). A value given no tags is stale on every change (`any`).
+Another process's change is seen within MASTHEAD_PAGE_CACHE_GENERATION_CHECK (0.5 s),
+this process's own at once. Entries also expire after MASTHEAD_MEMO_SECONDS (60) of
+their own. MASTHEAD_MEMO_SECONDS=0 turns the memo off (the test settings do: a test's
+publish is never committed, so the invalidation it would make never runs).
 """
 
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from django.conf import settings
 
+from . import invalidation
+
 
 def current_generation() -> int:
-    """The page cache's generation as this process last read it."""
-    from .page_cache import _generation, page_cache
-
-    return _generation.get(page_cache())
+    """The invalidation log's sequence number as this process last read it: it moves on
+    with every change."""
+    return invalidation.current()
 
 
 class GenerationMemo:
     def __init__(self) -> None:
-        self.values: dict[Hashable, tuple[float, Any]] = {}
-        self.generation: int | None = None
+        self.values: dict[Hashable, tuple[float, int, tuple, Any]] = {}
         self.lock = threading.Lock()
 
     def clear(self) -> None:
         with self.lock:
             self.values.clear()
-            self.generation = None
 
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def get(
+        self, key: Hashable, compute: Callable[[], Any], tags: Iterable[str] = (invalidation.ANY,)
+    ) -> Any:
         """The value kept under `key`, or `compute()`'s (kept when it is not None)."""
         seconds = settings.MASTHEAD_MEMO_SECONDS
         if seconds <= 0:
             return compute()
-        generation = current_generation()
+        stamp = invalidation.current()
         now = time.monotonic()
-        with self.lock:
-            if generation != self.generation:
-                self.values.clear()
-                self.generation = generation
-            entry = self.values.get(key)
-        if entry is not None and entry[0] > now:
-            return entry[1]
+        entry = self.values.get(key)
+        if entry is not None and entry[0] > now and invalidation.fresh(entry[1], entry[2]):
+            return entry[3]
         value = compute()
         if value is not None:
             with self.lock:
-                if generation == self.generation:
-                    self.values[key] = (now + seconds, value)
+                self.values[key] = (now + seconds, stamp, tuple(tags), value)
         return value
 
 

@@ -1,22 +1,29 @@
-"""Anything readers could see changed: make cached pages stale (app cache, front cache)."""
+"""Anything readers could see changed: make stale what it shows on (app cache, front cache)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import front_cache
-from .page_cache import invalidate_all
+from . import front_cache, invalidation
 
 
-def invalidate_on_commit(sender=None, **kwargs) -> None:
+def invalidate_on_commit(sender=None, signal=None, **kwargs) -> None:
     if kwargs.get("raw"):
         return
-    # After the commit: a reader who misses the cache then renders the new content.
-    transaction.on_commit(invalidate_all)
+    # What the change affects is worked out now (a deleted page's place is still known),
+    # and made stale after the commit: a reader who misses the cache then renders the
+    # new content.
+    try:
+        tags = invalidation.tags_for_change(signal, sender=sender, **kwargs)
+    except Exception:  # never lose a publish over this: make everything stale instead
+        invalidation.logger.exception("Could not work out what a change affects")
+        tags = {invalidation.EVERYTHING}
+    transaction.on_commit(lambda: invalidation.invalidate(tags))
     # Then the front cache (Varnish), if one is configured: after the app cache, so a
     # Varnish miss is answered with the new page.
-    front_cache.purge_on_commit(sender, **kwargs)
+    targeted = None if invalidation.EVERYTHING in tags else tags
+    front_cache.purge_on_commit(sender, signal=signal, tags=targeted, **kwargs)
 
 
 def register() -> None:

@@ -18,7 +18,7 @@ from .memo import memo
 def site_for_request(request: HttpRequest) -> Site | None:
     hostname = split_domain_port(request.get_host())[0]
     key = ("site", hostname, request.get_port())
-    return memo.get(key, lambda: _load(request))
+    return memo.get(key, lambda: _load(request), tags=())  # sites, home: "everything"
 
 
 def _load(request: HttpRequest) -> Site | None:

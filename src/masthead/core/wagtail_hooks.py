@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import path, reverse
 from wagtail import hooks
 
-from . import two_factor
+from . import invalidation, two_factor
 from .user_admin import BULK_ACTIONS
 
 # Registered after Wagtail's own (a higher order comes later): the bulk action registry
@@ -28,3 +28,17 @@ def two_factor_account_item(request):
         "label": "Set up two-step sign-in",
         "help_text": "Ask for a code from an authenticator app after your password.",
     }
+
+
+@hooks.register("before_serve_page")
+def tag_the_served_page(page, request, serve_args, serve_kwargs):
+    """A page's cached response names the page, and the listing a home or section page is
+    (core/invalidation.py: a new article there makes it stale)."""
+    from masthead.news.models import ArticlePage, HomePage
+
+    if isinstance(page, HomePage):
+        invalidation.tag(f"page-{page.pk}", "home")
+    elif isinstance(page, ArticlePage):
+        invalidation.tag(f"page-{page.pk}")
+    else:  # a section (or another listing page): its articles, and those of its subsections
+        invalidation.tag(f"page-{page.pk}", f"section-{page.pk}")

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from masthead.core.invalidation import tag
 from masthead.core.memo import memo
 from masthead.news.models import ArticlePage
 from masthead.news.visibility import has_visible_page
@@ -15,6 +16,7 @@ def editors_picks(*, limit: int = 4, exclude_id: int | None = None) -> list[Arti
     or expired picks drop out."""
     from masthead.news.selectors import cards_by_id
 
+    tag("picks")  # the page showing them is stale when a picked article changes
     picks = editors_pick_ids(limit=limit, exclude_id=exclude_id)
     found = cards_by_id(picks)
     return [found[pk] for pk in picks if pk in found]
@@ -27,7 +29,9 @@ def editors_pick_ids(*, limit: int = 4, exclude_id: int | None = None) -> list[i
     picks (core/memo.py): one more than `limit`, so any article can be left out of it.
     A pick whose `until` passes drops out within MASTHEAD_MEMO_SECONDS.
     """
-    ids = memo.get(("editors-picks", limit + 1), lambda: _current_pick_ids(limit + 1))
+    ids = memo.get(
+        ("editors-picks", limit + 1), lambda: _current_pick_ids(limit + 1), tags=("picks",)
+    )
     return [pk for pk in ids if pk != exclude_id][:limit]
 
 

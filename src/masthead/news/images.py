@@ -16,7 +16,7 @@ from wagtail.images.models import AbstractImage, Filter, Picture
 logger = logging.getLogger(__name__)
 
 RENDITION_SPECS: dict[str, str] = {
-    "hero": "format-{webp,jpeg} width-{640,1024,1600}",
+    "hero": "format-{webp,jpeg} width-{640,1024,1200,1600}",  # 1200: a 390 px phone at 3x
     "card": "format-{webp,jpeg} fill-{400x225,800x450}",
     "thumb": "format-{webp,jpeg} fill-{160x120,320x240}",
     "body": "format-{webp,jpeg} width-{640,1024}",

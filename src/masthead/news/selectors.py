@@ -88,53 +88,50 @@ def newest_first(queryset: QuerySet) -> QuerySet:
 
 
 class CardStore:
-    """Cards of live articles kept in this process until the next publish.
+    """Cards of live articles kept in this process until their article changes.
 
     The same few cards (most popular, editors' picks, the home page's) appear on every
     page; loading them with their image, renditions and byline was a third of an article
-    page's render. A card belongs to one publish generation (core/page_cache.py): any
-    publish, unpublish, move, deletion or change of picks or authors starts a new one,
-    and this store is then emptied. Cards also expire after MASTHEAD_PAGE_CACHE_SECONDS,
-    the page cache's own bound on staleness, and at most MASTHEAD_CARD_CACHE_SIZE are
-    kept (the least recently used go first). An id that is not an article readers may
-    see (news/visibility.py) is remembered as None; a change of view restrictions starts
-    a new generation too. Size 0 turns the store off.
+    page's render. Each card is kept with the invalidation stamp it was loaded under
+    (core/invalidation.py) and is stale once a change names its page (`page-<id>`: a
+    publish, unpublish, move or deletion of that article) or everything (a change of
+    picks, authors, sections, view restrictions); a publish of another article leaves it
+    warm. Cards also expire after MASTHEAD_PAGE_CACHE_SECONDS, the page cache's own bound
+    on staleness, and at most MASTHEAD_CARD_CACHE_SIZE are kept (the least recently used
+    go first). An id that is not an article readers may see (news/visibility.py) is
+    remembered as None. Size 0 turns the store off.
     """
 
     def __init__(self) -> None:
-        self.cards: OrderedDict[int, tuple[float, ArticlePage | None]] = OrderedDict()
-        self.generation: int | None = None
+        self.cards: OrderedDict[int, tuple[float, ArticlePage | None, int]] = OrderedDict()
         self.lock = threading.Lock()
 
     def clear(self) -> None:
         with self.lock:
             self.cards.clear()
-            self.generation = None
 
-    def get_many(self, ids: set[int], generation: int) -> dict[int, ArticlePage | None]:
+    def get_many(self, ids: set[int], stamp: int) -> dict[int, ArticlePage | None]:
+        """The kept cards among `ids` still fresh (`stamp`: the current sequence)."""
+        from masthead.core.invalidation import fresh
+
         now = time.monotonic()
         with self.lock:
-            if generation != self.generation:
-                self.cards.clear()
-                self.generation = generation
-                return {}
             found = {}
             for pk in ids:
                 entry = self.cards.get(pk)
-                if entry is not None and entry[0] > now:
+                if entry is not None and entry[0] > now and fresh(entry[2], (f"page-{pk}",)):
                     self.cards.move_to_end(pk)
                     found[pk] = entry[1]
             return found
 
     def put_many(
-        self, cards: dict[int, ArticlePage | None], generation: int, *, size: int, seconds: float
+        self, cards: dict[int, ArticlePage | None], stamp: int, *, size: int, seconds: float
     ) -> None:
+        """Keep `cards`, loaded under `stamp` (the sequence read before loading them)."""
         expires = time.monotonic() + seconds
         with self.lock:
-            if generation != self.generation:
-                return
             for pk, card in cards.items():
-                self.cards[pk] = (expires, card)
+                self.cards[pk] = (expires, card, stamp)
                 self.cards.move_to_end(pk)
             while len(self.cards) > size:
                 self.cards.popitem(last=False)
@@ -157,15 +154,13 @@ def cards_by_id(ids: Iterable[int]) -> dict[int, ArticlePage]:
     size = settings.MASTHEAD_CARD_CACHE_SIZE
     if not wanted or size <= 0:
         return _load_cards(wanted)
-    generation = current_generation()
-    found = card_store.get_many(wanted, generation)
+    stamp = current_generation()
+    found = card_store.get_many(wanted, stamp)
     missing = wanted - found.keys()
     if missing:
         loaded = _load_cards(missing)
         fresh = {pk: loaded.get(pk) for pk in missing}
-        card_store.put_many(
-            fresh, generation, size=size, seconds=settings.MASTHEAD_PAGE_CACHE_SECONDS
-        )
+        card_store.put_many(fresh, stamp, size=size, seconds=settings.MASTHEAD_PAGE_CACHE_SECONDS)
         found.update(fresh)
     return {pk: card for pk, card in found.items() if card is not None}
 
@@ -246,7 +241,7 @@ def _not_indexed(queryset: QuerySet) -> QuerySet:
 def nav_sections() -> list[dict[str, Any]]:
     """Sections shown in the site navigation; cached, invalidated on publish, and kept
     by each process until the next publish (core/memo.py): a page asks for them thrice."""
-    return memo.get(("nav-sections",), _nav_sections)
+    return memo.get(("nav-sections",), _nav_sections, tags=())  # sections: "everything"
 
 
 def _nav_sections() -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
+from masthead.core import invalidation
+
 from . import corrections, selectors
 from .models import Author
 from .topics import topics_with_counts
@@ -24,12 +26,14 @@ def search_terms(query: str) -> str:
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     page_obj = selectors.author_listing(author, request.GET.get("page"))
+    invalidation.tag(f"author-{author.pk}")  # a new article by them joins this listing
     return render(request, "news/author_page.html", {"author": author, "page_obj": page_obj})
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page_obj = selectors.tag_listing(tag, request.GET.get("page"))
+    invalidation.tag(f"tag-{tag.pk}")
     return render(request, "news/tag_page.html", {"tag": tag, "page_obj": page_obj})
 
 

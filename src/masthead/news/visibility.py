@@ -32,7 +32,7 @@ MEMO_KEY = ("view-restrictions-exist",)  # shared with routing.SkipsViewRestrict
 
 def restrictions_exist() -> bool:
     """Whether any page has a view restriction, as this process last knew it."""
-    return memo.get(MEMO_KEY, PageViewRestriction.objects.exists)
+    return memo.get(MEMO_KEY, PageViewRestriction.objects.exists, tags=())  # "everything"
 
 
 def _check_needed() -> bool:

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
+from masthead.core.invalidation import tag_page
+
 from .. import images
 from ..blocks import sanitise_rich_text
 from ..typography import smarten, smarten_html
@@ -38,6 +40,7 @@ def card(article, size: str = "standard", loading: str = "lazy"):
     Cards from news.selectors.cards_by_id are shared by every request until the next
     publish (CardStore), so each is rendered once per publish, not once per page.
     """
+    tag_page(article.pk)  # the page it is rendered in shows this article (core/invalidation.py)
     memo = article.__dict__.setdefault("_card_html", {})
     # Dates are formatted in the active time zone and language, which Wagtail's admin
     # switches to the editor's own while it renders a preview.
@@ -52,6 +55,7 @@ def card(article, size: str = "standard", loading: str = "lazy"):
 @register.simple_tag
 def card_url(article) -> str:
     """`article.url`, worked out once per card object (see `card`)."""
+    tag_page(article.pk)
     memo = article.__dict__.setdefault("_card_html", {})
     url = memo.get("url")
     if url is None:
