@@ -8,7 +8,7 @@ from django.core import signing
 from django.test import Client
 
 from masthead.members.models import Member, MemberLink
-from tests.core.test_email import body_text, smtp_server  # noqa: F401 (a fixture)
+from tests.core.test_email import body_text
 
 from .conftest import link_in
 
@@ -17,7 +17,7 @@ def test_a_reader_signs_up_through_the_emailed_link_and_lands_on_their_account(
     client,
     db,
     smtp_server,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post("/account/sign-in/", {"email": " Ana.Reader@Calder.example "})
