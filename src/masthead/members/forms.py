@@ -6,7 +6,7 @@ from .addresses import normalised
 
 class EmailForm(forms.Form):
     email = forms.CharField(max_length=320, label="Your e-mail address")
-    next = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)  # members/services.safe_next
 
     def clean_email(self) -> str:
         return normalised(self.cleaned_data["email"])

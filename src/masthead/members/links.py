@@ -57,7 +57,11 @@ def check_token(token: str, *, purpose: str) -> MemberLink:
         raise LinkRefused("expired") from None
     except signing.BadSignature:
         raise LinkRefused("invalid") from None
-    if not isinstance(data, dict) or not isinstance(data.get("n"), str):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("n"), str)
+        or not isinstance(data.get("l"), int)
+    ):
         raise LinkRefused("invalid")
     link = MemberLink.objects.filter(pk=data.get("l"), purpose=purpose).first()
     if link is None or not link.nonce_hash:

@@ -23,7 +23,9 @@ class MemberLink(models.Model):
 
     Only a hash of its nonce is stored, so a copy of the database signs nobody in. The
     nonce is drawn when the e-mail is sent (members/tasks.py); a link is used once:
-    `used_at` is set by a conditional update, so two clicks race and one wins.
+    `used_at` is set by a conditional update, so two clicks race and one wins. Rows older
+    than the links' lifetime are deleted when the next link is sent: an address someone
+    typed but never confirmed is not kept.
     """
 
     class Purpose(models.TextChoices):
@@ -42,7 +44,7 @@ class MemberLink(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["email"])]
+        indexes = [models.Index(fields=["email"]), models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} link for {self.email}"

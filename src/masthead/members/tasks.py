@@ -2,10 +2,13 @@
 id; safe to run twice: the nonce is drawn once (links.issue_token), a second run sends
 nothing."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from . import conf, links
@@ -19,6 +22,8 @@ VIEWS = {
 
 @task()
 def send_member_link(link_id: int, base_url: str) -> str:
+    expired = timezone.now() - timedelta(seconds=conf.link_max_age())
+    MemberLink.objects.filter(created_at__lt=expired).delete()  # nothing they can do now
     link = MemberLink.objects.filter(pk=link_id).first()
     if link is None:
         return "gone"

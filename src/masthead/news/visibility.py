@@ -128,15 +128,13 @@ def register_access_policy(policy: Callable) -> None:
 
 
 def gated_section_levels() -> dict[str, str]:
-    """{tree path: level} of the sections whose articles are gated by default: few rows,
-    kept until the next publish (a section's level changes when it is published)."""
-    from .models import SectionPage
+    """{tree path: level} of the sections whose articles are gated by default, from the
+    navigation's cached list of sections (no query of its own; a section's level
+    changes when it is published, which refreshes that list)."""
+    from .selectors import nav_sections
 
-    def load() -> dict[str, str]:
-        rows = SectionPage.objects.filter(live=True, access_level__in=GATED)
-        return dict(rows.values_list("path", "access_level"))
-
-    return memo.get(("gated-section-levels",), load)
+    levels = ((s["path"], s.get("access_level", AccessLevel.PUBLIC)) for s in nav_sections())
+    return {path: level for path, level in levels if level in GATED}
 
 
 def access_level(article) -> str:
