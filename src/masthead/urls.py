@@ -27,6 +27,7 @@ urlpatterns += [
     path("", include("masthead.audience.urls")),
     path("", include("masthead.narration.urls")),
     path("", include("masthead.distribution.urls")),
+    path("", include("masthead.newsletters.urls")),
     path("", include(wagtail_urls)),
 ]
 
