@@ -12,12 +12,13 @@ class NewslettersConfig(AppConfig):
 
         from masthead.core.lanes import register_reconciler
 
-        from . import sending
+        from . import issues, sending
         from .bounces import tracking_received
         from .models import Newsletter
         from .signal_handlers import newsletter_changed
 
         register_reconciler(sending.sends_reconcile)
+        register_reconciler(issues.digests_due)
         tracking.connect(tracking_received, dispatch_uid="masthead.newsletters.tracking")
         for signal in (post_save, post_delete):
             signal.connect(
