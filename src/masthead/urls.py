@@ -28,6 +28,7 @@ urlpatterns += [
     path("", include("masthead.narration.urls")),
     path("", include("masthead.distribution.urls")),
     path("", include("masthead.members.urls")),
+    path("", include("masthead.newsletters.urls")),
     path("", include(wagtail_urls)),
 ]
 
