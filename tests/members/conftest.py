@@ -7,7 +7,6 @@ from django.core import mail
 
 from masthead.members.models import Member
 from masthead.members.sessions import SESSION_KEY
-from tests.core.test_email import smtp_server  # noqa: F401 (a fixture for these tests)
 
 LINK = re.compile(r"https?://[^/\s]+(/account/(?:sign-in|email)/[^/\s]+/)")
 

@@ -8,7 +8,7 @@ from django.core import signing
 from django.test import Client
 
 from masthead.members.models import Member, MemberLink
-from tests.core.test_email import body_text
+from tests.mail_server import body_text
 
 from .conftest import link_in
 
