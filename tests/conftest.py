@@ -128,3 +128,19 @@ def as_loaded(page) -> dict[str, str]:
         "loaded_revision_id": str(latest.pk),
         "loaded_revision_created_at": latest.created_at.isoformat(),
     }
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (tests/mail_server.py) receiving this test's e-mail:
+    the settings MASTHEAD_EMAIL_URL gives for it, with a user name and password."""
+    from masthead.core.email_url import email_settings
+    from tests.mail_server import Mailbox, running_server
+
+    mailbox = Mailbox()
+    with running_server(mailbox, auth=True) as port:
+        for name, value in email_settings(f"smtp://mailer:pa%24%24@127.0.0.1:{port}").items():
+            setattr(settings, name, value)
+        settings.DEFAULT_FROM_EMAIL = "The Calder Ledger <desk@calder.example>"
+        settings.MASTHEAD_EMAIL_FROM = settings.DEFAULT_FROM_EMAIL
+        yield mailbox

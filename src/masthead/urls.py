@@ -27,6 +27,8 @@ urlpatterns += [
     path("", include("masthead.audience.urls")),
     path("", include("masthead.narration.urls")),
     path("", include("masthead.distribution.urls")),
+    path("", include("masthead.members.urls")),
+    path("", include("masthead.newsletters.urls")),
     path("", include(wagtail_urls)),
 ]
 

@@ -2,19 +2,15 @@
 (aiosmtpd) receiving Wagtail's password-reset e-mail (whose link works) and a workflow
 notification."""
 
-import email
 import re
-import socket
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from masthead.core.email_url import email_settings
+from tests.mail_server import body_text
 
 
 @pytest.mark.parametrize(
@@ -40,45 +36,6 @@ def test_the_email_url_becomes_djangos_email_settings(url, expected):
 def test_an_unusable_email_url_stops_the_start_with_a_clear_error(url):
     with pytest.raises(ImproperlyConfigured, match="MASTHEAD_EMAIL_URL"):
         email_settings(url)
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.logins: list[tuple[str, str]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def authenticate(self, server, session, envelope, mechanism, auth_data):
-        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
-        return AuthResult(success=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on loopback, and the settings MASTHEAD_EMAIL_URL gives for it."""
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port,
-                            authenticator=mailbox.authenticate, auth_require_tls=False)  # fmt: skip
-    controller.start()
-    for name, value in email_settings(f"smtp://mailer:pa%24%24@127.0.0.1:{port}").items():
-        setattr(settings, name, value)
-    settings.DEFAULT_FROM_EMAIL = "The Calder Ledger <desk@calder.example>"
-    yield mailbox
-    controller.stop()
-
-
-def body_text(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_a_password_reset_email_arrives_over_smtp_and_its_link_sets_a_new_password(db, smtp_server):

@@ -51,6 +51,15 @@ MODEL_PERMISSIONS = {
               "wagtailredirects.change_redirect", "wagtailredirects.delete_redirect",
               "importers.add_importrun"],
 }  # fmt: skip
+# Newsletters (docs/newsletters.md): editors manage and send them; only Admins see who
+# subscribed (the lists, CSV export and import).
+NEWSLETTER_PERMISSIONS = ["newsletters.add_newsletter", "newsletters.change_newsletter",
+                          "newsletters.view_newsletter", "newsletters.add_send",
+                          "newsletters.change_send", "newsletters.view_send"]  # fmt: skip
+MODEL_PERMISSIONS["Editor"] += NEWSLETTER_PERMISSIONS
+MODEL_PERMISSIONS["Admin"] += [*NEWSLETTER_PERMISSIONS, "newsletters.delete_newsletter",
+                               "newsletters.view_subscriber",
+                               "newsletters.add_subscriber"]  # fmt: skip
 
 
 def _permission(name: str) -> Permission | None:

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 
+from masthead.news import visibility
 from masthead.news.blocks import sanitise_embed, sanitise_rich_text
 from masthead.news.models import ArticlePage
 
@@ -25,11 +26,18 @@ NOTE_LABELS = {"verification": "Verification", "update": "Update"}
 
 
 def bodies_html(articles: Iterable[ArticlePage], request: HttpRequest) -> dict[int, str]:
-    """{article id: body HTML} for all the articles, in a constant number of queries."""
+    """{article id: body HTML} for all the articles, in a constant number of queries.
+    A members-only article gives its preview only (news/visibility.py): feeds and the
+    API are read by machines that are nobody's membership."""
     absolute = request.build_absolute_uri
     articles = list(articles)
     stream_block = ArticlePage._meta.get_field("body").stream_block
     streams = stream_block.bulk_to_python([list(a.body.raw_data) for a in articles])
+    gated = visibility.gated_ids(articles)
+    streams = [
+        visibility.preview_blocks(stream) if article.pk in gated else stream
+        for article, stream in zip(articles, streams, strict=True)
+    ]
     rich = _expand_all(
         [
             block.value if block.block_type == "paragraph" else block.value["text"]

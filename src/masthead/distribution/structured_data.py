@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from masthead.news import visibility
 from masthead.news.models import ArticlePage, Author, Correction
 
 from . import branding, images
@@ -90,6 +91,8 @@ def news_article(
         "isAccessibleForFree": True,
     }
     data = {key: value for key, value in data.items() if value is not None}  # a preview
+    if visibility.is_gated(article):
+        data.update(members_only_parts())
     if article.hero_image is not None:
         found = images.renditions(article.hero_image, *images.STRUCTURED_DATA)
         data["image"] = [images.sized(found[s], absolute).as_image_object() for s in found]
@@ -100,6 +103,21 @@ def news_article(
     if corrections:
         data["correction"] = [correction_comment(c) for c in corrections]
     return data
+
+
+def members_only_parts() -> dict[str, Any]:
+    """Google's markup for content behind a registration wall or paywall: the article is
+    not free, and its body (`.members-only`, the wall for readers who are not members) is
+    the part behind it. What search engines crawl is the walled version; this tells them
+    it is not cloaking."""
+    return {
+        "isAccessibleForFree": False,
+        "hasPart": {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".members-only",
+        },
+    }
 
 
 def correction_comment(correction: Correction) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from masthead.news.visibility import has_visible_page
+from masthead.news.visibility import has_visible_page, open_access
 
 from .models import Narration, PronunciationEntry
 
@@ -44,9 +44,9 @@ def playable_narration_of(article) -> Narration | None:
 
 def podcast_narrations(*, limit: int = 50) -> QuerySet:
     """Narrations of articles any reader may see (news/visibility.py), newest audio first:
-    a restricted article's audio is its whole text."""
+    a restricted article's audio is its whole text, and so is a members-only one's."""
     return (
-        Narration.objects.filter(has_visible_page("article_id"))
+        Narration.objects.filter(has_visible_page("article_id"), open_access("article_id"))
         .exclude(audio="")
         .select_related("article")
         .order_by("-audio_updated_at")[:limit]

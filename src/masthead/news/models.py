@@ -23,6 +23,7 @@ from wagtail.snippets.models import register_snippet
 from masthead.core.prepared import Prepared
 
 from . import reading_time
+from .access import ARTICLE_CHOICES, AS_SECTION, AccessLevel
 from .blocks import ArticleBodyBlock
 from .forms import NewsPageForm, NewsSnippetForm
 from .routing import RoutesToChildDirectly, SkipsViewRestrictionsWhenNoneExist
@@ -107,11 +108,20 @@ class HomePage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Page):
 
 class SectionPage(SkipsViewRestrictionsWhenNoneExist, RoutesToChildDirectly, Page):
     intro = models.TextField(blank=True, max_length=500, help_text="One line shown under the name.")
+    access_level = models.CharField(
+        "Who reads its articles in full",
+        max_length=10,
+        choices=AccessLevel.choices,
+        default=AccessLevel.PUBLIC,
+        help_text="The default for the section's articles; each article may override it "
+        "(docs/members.md). Others see the standfirst and the first paragraphs.",
+    )
 
     parent_page_types = ["news.HomePage"]
     subpage_types = ["news.ArticlePage"]
     base_form_class = NewsPageForm
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    settings_panels = Page.settings_panels + [FieldPanel("access_level")]
     template = "news/section_page.html"
 
     def get_context(self, request, *args, **kwargs):
@@ -188,6 +198,15 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
         default=True,
         help_text="Untick to publish this article without a listen option.",
     )
+    access_level = models.CharField(
+        "Who reads it in full",
+        max_length=10,
+        choices=ARTICLE_CHOICES,
+        default=AS_SECTION,
+        blank=True,
+        help_text="Members only: others see the headline, standfirst and first paragraphs "
+        "with a sign-up box (docs/members.md).",
+    )
 
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
@@ -224,7 +243,8 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
     ]
     settings_panels = Page.settings_panels + [
         # masthead.pages adds narration's status panel here (news does not import it).
-        MultiFieldPanel([FieldPanel("narrate")], heading="Narration")
+        MultiFieldPanel([FieldPanel("narrate")], heading="Narration"),
+        FieldPanel("access_level"),
     ]
     promote_panels = [
         MultiFieldPanel(
@@ -308,11 +328,12 @@ class ArticlePage(SkipsViewRestrictionsWhenNoneExist, Page):
         return list(self.article_authors.all())
 
     def get_context(self, request, *args, **kwargs):
-        from . import page_context
+        from . import page_context, visibility
 
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
         context.update(page_context.article(self, preview=preview))
+        context.update(visibility.body_for(self, request, preview=preview))
         return context
 
 

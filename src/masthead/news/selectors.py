@@ -29,7 +29,7 @@ from .lead import lead_html
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
 from .visibility import searchable, visible_to_readers
 
-NAV_CACHE_KEY = "masthead:nav-sections:2"  # :2 added slug and depth
+NAV_CACHE_KEY = "masthead:nav-sections:3"  # :2 added slug and depth, :3 access_level
 SECTION_BLOCK_SIZE = 3
 LATEST_SIZE = 5  # the home page's lead story and top stories
 CARD_PICTURES = ("card", "thumb")  # news/includes/card.html, news/blocks/related_article.html
@@ -255,6 +255,7 @@ def _nav_sections() -> list[dict[str, Any]]:
                 "path": s.path,
                 "slug": s.slug,
                 "depth": s.depth,
+                "access_level": s.access_level,
             }  # fmt: skip
             # By type: the content-type index finds the few sections, where a join from
             # the page table read every page (0.1 s at 100,000 articles).

@@ -5,8 +5,13 @@ A page is shown to readers (listings, search, cards, "Most popular", "Editors' P
 when it is live and public: no Wagtail view restriction (password, login, groups) on
 the page itself or on any of its ancestors. A restricted page is still served at its
 own URL, where Wagtail asks for the password or a sign-in; it is listed nowhere else.
-Access levels (reader accounts) are not part of Masthead yet; when they come they
-belong here, and every caller follows.
+
+Access levels (news/access.py) decide something else: who reads an article's body past
+its first paragraphs. A members-only article is listed, carded and searchable like any
+other; its page, feeds, API, structured data and narration give the full text only to
+readers the registered access policy allows (masthead/members/access.py registers it;
+with none, nobody). The functions at the end of this module are the one place that
+asks, and every body that leaves Masthead goes through them.
 
 Cost: the restriction check is a NOT EXISTS over PageViewRestriction, matched by tree
 path prefix, inside the caller's own SQL: no query of its own, so query counts stay
@@ -20,12 +25,16 @@ Wagtail's own `PageQuerySet.public()` runs a query for the restrictions every ti
 is built and ORs a condition per restricted page into the SQL: not used here.
 """
 
+from collections.abc import Callable, Iterable
+
 from django.conf import settings
 from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 from wagtail.models import Page, PageViewRestriction
 
 from masthead.core.memo import memo
+
+from .access import AS_SECTION, GATED, AccessLevel
 
 MEMO_KEY = ("view-restrictions-exist",)  # shared with routing.SkipsViewRestrictionsWhenNoneExist
 
@@ -105,3 +114,83 @@ def restrictions_passed(page: Page, request) -> bool:
         return True
     restrictions = PageViewRestriction.objects.filter(page__path__in=_ancestor_paths(page))
     return all(r.accept_request(request) for r in restrictions)
+
+
+# --- Access levels: who reads the whole body --------------------------------------------
+
+_access_policies: list[Callable] = []
+
+
+def register_access_policy(policy: Callable) -> None:
+    """`policy(request, article, level) -> bool` answers for gated levels (members,
+    paid); the last registered wins. Without one, nobody reads a gated body in full."""
+    _access_policies.append(policy)
+
+
+def gated_section_levels() -> dict[str, str]:
+    """{tree path: level} of the sections whose articles are gated by default, from the
+    navigation's cached list of sections (no query of its own; a section's level
+    changes when it is published, which refreshes that list)."""
+    from .selectors import nav_sections
+
+    levels = ((s["path"], s.get("access_level", AccessLevel.PUBLIC)) for s in nav_sections())
+    return {path: level for path, level in levels if level in GATED}
+
+
+def access_level(article) -> str:
+    """The article's own level, else its section's (no query of its own most of the time)."""
+    if article.access_level != AS_SECTION:
+        return article.access_level
+    return gated_section_levels().get(article.path[: -article.steplen], AccessLevel.PUBLIC)
+
+
+def is_gated(article) -> bool:
+    return access_level(article) in GATED
+
+
+def gated_ids(articles: Iterable) -> set[int]:
+    """The ids of the gated articles among `articles` (no query beyond the sections')."""
+    return {article.pk for article in articles if is_gated(article)}
+
+
+def open_access(pk_field: str) -> Exists:
+    """For other models' querysets: True when the article whose id is in `pk_field` is
+    readable in full by anyone (its narration may go in the podcast)."""
+    from .models import ArticlePage
+
+    inherits = Q(access_level=AS_SECTION)
+    for path in gated_section_levels():
+        inherits &= ~Q(path__startswith=path)
+    articles = ArticlePage.objects.filter(pk=OuterRef(pk_field))
+    return Exists(articles.filter(Q(access_level=AccessLevel.PUBLIC) | inherits))
+
+
+def may_read_in_full(article, request) -> bool:
+    """Whether the reader making `request` gets the article's whole body."""
+    level = access_level(article)
+    if level not in GATED:
+        return True
+    return bool(_access_policies) and bool(_access_policies[-1](request, article, level))
+
+
+def preview_paragraphs() -> int:
+    return max(0, int(getattr(settings, "MASTHEAD_MEMBERS_PREVIEW_PARAGRAPHS", 2)))
+
+
+def preview_blocks(blocks: Iterable) -> list:
+    """What a gated body shows to everyone: its first paragraphs (text only: no image,
+    quote, embed or card from further down)."""
+    paragraphs = [block for block in blocks if block.block_type == "paragraph"]
+    return paragraphs[: preview_paragraphs()]
+
+
+def body_for(article, request, *, preview: bool = False) -> dict:
+    """The article page's body: every block, or the preview and a wall. Editors'
+    previews (served in the admin) show the whole body."""
+    gated = is_gated(article)
+    full = preview or not gated or may_read_in_full(article, request)
+    return {
+        "body_blocks": list(article.body) if full else preview_blocks(article.body),
+        "members_only": gated,
+        "walled": not full,
+    }

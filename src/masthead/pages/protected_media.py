@@ -4,7 +4,9 @@ A narration's MP3 and word timings are named after the article
 (narration/<article id>-<text hash>.mp3 and .json, narration/services.py). They are
 served when the article is one any reader may see, or, for a restricted article, to a
 reader who passed its restrictions (the player on the article page itself), and then
-never from a shared cache. Files no narration refers to any more are not served.
+never from a shared cache. A members-only article's audio is its whole text: served
+privately to readers who may read it in full (news/visibility.may_read_in_full), to
+nobody else. Files no narration refers to any more are not served.
 """
 
 from django.http import HttpRequest
@@ -19,6 +21,11 @@ def narration_file(request: HttpRequest, path: str) -> str | None:
     if narration is None or not narration.article.live:
         return None
     article = narration.article
+    if visibility.is_gated(article):
+        readable = visibility.is_visible_id(article.pk) or visibility.restrictions_passed(
+            article, request
+        )
+        return PRIVATE if readable and visibility.may_read_in_full(article, request) else None
     if visibility.is_visible_id(article.pk):
         return PUBLIC
     return PRIVATE if visibility.restrictions_passed(article, request) else None

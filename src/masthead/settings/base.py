@@ -375,3 +375,12 @@ MASTHEAD_AUDIENCE_BURST_LIMIT = int(os.environ.get("MASTHEAD_AUDIENCE_BURST_LIMI
 MASTHEAD_WEBHOOK_ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("MASTHEAD_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]
+
+# --- Members (docs/members.md): sign-in links, limits, the registration wall.
+MASTHEAD_MEMBERS_LINK_MAX_AGE = int(os.environ.get("MASTHEAD_MEMBERS_LINK_MAX_AGE", "3600"))
+MASTHEAD_MEMBERS_LINKS_PER_ADDRESS = int(os.environ.get("MASTHEAD_MEMBERS_LINKS_PER_ADDRESS", "5"))
+MASTHEAD_MEMBERS_LINKS_PER_CLIENT = int(os.environ.get("MASTHEAD_MEMBERS_LINKS_PER_CLIENT", "30"))
+MASTHEAD_MEMBERS_SESSION_DAYS = int(os.environ.get("MASTHEAD_MEMBERS_SESSION_DAYS", "60"))
+MASTHEAD_MEMBERS_PREVIEW_PARAGRAPHS = int(
+    os.environ.get("MASTHEAD_MEMBERS_PREVIEW_PARAGRAPHS", "2")
+)
