@@ -187,3 +187,14 @@ def test_the_demo_asks_for_the_newest_articles_narrations_first(demo):
     newest = list(newest_first(ArticlePage.objects.live()).values_list("pk", flat=True))
     assert len(demo.narration_requests) == len(newest) == 60
     assert demo.narration_requests == newest
+
+
+def test_the_demo_has_three_newsletters_and_a_sent_issue_the_admin_shows(client, demo):
+    from masthead.newsletters.models import Newsletter, Send
+
+    send = Send.objects.get()
+    assert Newsletter.objects.count() == 3
+    assert (send.status, send.sent_count, send.recipients) == ("sent", 4, 4)
+    client.login(username="editor", password=PASSWORD)
+    page = client.get(f"/admin/newsletters/issues/{send.pk}/").content.decode()
+    assert "Morning briefing: welcome to the demo" in page and "<dd>Sent</dd>" in page

@@ -17,3 +17,4 @@ MASTHEAD_NARRATION_RETRY_DELAY = 1
 # One patched voice for every test of a run (making it takes seconds).
 if os.environ.get("MASTHEAD_FAULT_VOICES"):
     MASTHEAD_NARRATION_CACHE_DIR = os.environ["MASTHEAD_FAULT_VOICES"]
+MASTHEAD_NEWSLETTER_LEASE = 3

@@ -6,6 +6,9 @@
     console://                         print messages to the process's output
     file:///var/lib/masthead/mail      one file per message in that folder
     memory://                          Django's in-memory outbox (tests)
+    anymail://postmark                 a provider's API through django-anymail (amazon_ses,
+                                       mailgun, postmark, sendgrid, brevo, mailjet, resend,
+                                       sparkpost); its keys in MASTHEAD_ANYMAIL (JSON)
 
 User name and password are percent-decoded (write "@" as %40). A `timeout` query
 parameter sets the SMTP timeout in seconds (default 10, so a dead server cannot hold a
@@ -23,6 +26,8 @@ BACKENDS = {
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "memory": "django.core.mail.backends.locmem.EmailBackend",
 }
+ANYMAIL_PROVIDERS = {"amazon_ses", "mailgun", "postmark", "sendgrid", "brevo", "mailjet",
+                     "resend", "sparkpost"}  # fmt: skip
 SMTP_SCHEMES = {"smtp": (25, False, False), "smtp+tls": (587, True, False),
                 "smtps": (465, False, True), "smtp+ssl": (465, False, True)}  # fmt: skip
 
@@ -51,9 +56,17 @@ def email_settings(url: str) -> dict:
         if not path:
             raise ImproperlyConfigured(f"MASTHEAD_EMAIL_URL={url!r} names no folder.")
         return {"EMAIL_BACKEND": BACKENDS["file"], "EMAIL_FILE_PATH": str(Path(path))}
+    if scheme == "anymail":
+        provider = (parts.hostname or "").replace("-", "_")
+        if provider not in ANYMAIL_PROVIDERS:
+            raise ImproperlyConfigured(
+                f"MASTHEAD_EMAIL_URL={url!r}: name a provider, one of "
+                f"{', '.join(sorted(ANYMAIL_PROVIDERS))}."
+            )
+        return {"EMAIL_BACKEND": f"anymail.backends.{provider}.EmailBackend"}
     if scheme in ("console", "memory"):
         return {"EMAIL_BACKEND": BACKENDS[scheme]}
     raise ImproperlyConfigured(
         f"MASTHEAD_EMAIL_URL={url!r}: use smtp://, smtp+tls://, smtps://, console://, "
-        "file:///folder or memory://."
+        "file:///folder, memory:// or anymail://provider."
     )

@@ -279,6 +279,9 @@ def load_demo(*, password: str, progress: Progress = print) -> dict[str, int]:
     progress(
         "  users " + ", ".join(f"{name} ({role(group, su)})" for name, group, su in DEMO_USERS)
     )
+    from .newsletters import ensure_demo_newsletters
+
+    ensure_demo_newsletters(progress)
     views = ensure_demo_audience()
     if views:
         progress(f"  {views:,} demo reader views over the last 30 days")

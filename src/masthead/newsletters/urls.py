@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("newsletters/preferences/<str:token>/", views.preferences, name="preferences"),
     path("newsletters/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("newsletters/link/", views.request_link, name="request_link"),
-    # Provider webhooks (bounces, complaints): /newsletters/anymail/<esp>/tracking/
-    path("newsletters/anymail/", include("anymail.urls")),
+    path(
+        "newsletters/anymail/<slug:provider>/tracking/",
+        views.provider_webhook,
+        name="provider_webhook",
+    ),
 ]

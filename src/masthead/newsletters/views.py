@@ -258,3 +258,21 @@ def request_link(request: HttpRequest) -> HttpResponse:
         return _rate_limited(request)
     services.send_preferences_link(email=form.cleaned_data["email"])
     return _page(request, "check_inbox", {"email": form.cleaned_data["email"], "link": True})
+
+
+@csrf_exempt
+def provider_webhook(request: HttpRequest, provider: str) -> HttpResponse:
+    """The provider's tracking webhook (bounces, complaints), answered by django-anymail
+    behind HTTP basic auth with MASTHEAD_ANYMAIL_WEBHOOK_SECRET. Without a secret it does
+    not exist: anymail would otherwise take reports from anybody, and a forged "bounce"
+    unsubscribes a reader."""
+    from django.http import Http404
+    from django.urls import Resolver404, resolve
+
+    if not settings.MASTHEAD_ANYMAIL_WEBHOOK_SECRET:
+        raise Http404
+    try:
+        match = resolve(f"/{provider}/tracking/", urlconf="anymail.urls")
+    except Resolver404 as error:
+        raise Http404 from error
+    return match.func(request)

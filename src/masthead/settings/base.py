@@ -4,6 +4,7 @@ Every Masthead setting is read from the environment with a documented default
 (see docs/settings.md; a test fails when one is undocumented).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -336,6 +337,13 @@ globals().update(email_settings(MASTHEAD_EMAIL_URL))
 MASTHEAD_EMAIL_FROM = os.environ.get("MASTHEAD_EMAIL_FROM", "Masthead <noreply@localhost>")
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = MASTHEAD_EMAIL_FROM
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = MASTHEAD_EMAIL_FROM
+# Newsletters (docs/newsletters.md): sending pace, and the provider's bounce webhooks
+# (django-anymail; served only when a secret is set, or anyone could report bounces).
+MASTHEAD_NEWSLETTER_RATE = float(os.environ.get("MASTHEAD_NEWSLETTER_RATE", "50"))
+MASTHEAD_NEWSLETTER_BATCH = int(os.environ.get("MASTHEAD_NEWSLETTER_BATCH", "100"))
+MASTHEAD_ANYMAIL_WEBHOOK_SECRET = os.environ.get("MASTHEAD_ANYMAIL_WEBHOOK_SECRET", "")
+ANYMAIL = {**json.loads(os.environ.get("MASTHEAD_ANYMAIL", "{}") or "{}"),
+           "WEBHOOK_SECRET": MASTHEAD_ANYMAIL_WEBHOOK_SECRET}  # fmt: skip
 
 # --- Sign-in throttling (django-axes; core/login_guard.py) and two-step sign-in.
 AUTHENTICATION_BACKENDS = [
