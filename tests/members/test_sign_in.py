@@ -115,3 +115,21 @@ def test_the_link_returns_the_reader_to_the_article_but_never_to_another_site(as
     assert Client().post(path).url == "/news/some-story/"
     _, path = ask_link("away@calder.example", next="//evil.example/")
     assert Client().post(path).url == "/account/"
+
+
+def test_another_site_cannot_post_a_link_or_the_form_for_a_visitor(ask_link, db):
+    _, path = ask_link("victim@calder.example")
+    evil = {"HTTP_ORIGIN": "https://evil.example"}
+    assert Client().post(path, **evil).status_code == 403
+    form = Client().post("/account/sign-in/", {"email": "x@calder.example"}, **evil)
+    assert form.status_code == 403
+    assert not Member.objects.exists()
+    assert Client().post(path, HTTP_ORIGIN="http://testserver").status_code == 302
+
+
+def test_the_sign_in_form_is_never_stored_in_the_page_cache(client, db, settings):
+    settings.MASTHEAD_PAGE_CACHE_ENABLED = True
+    client.get("/account/sign-in/?next=/somewhere/")
+    response = client.get("/account/sign-in/")
+    assert "X-Cache" not in response and "/somewhere/" not in response.content.decode()
+    assert not response.cookies

@@ -157,3 +157,19 @@ def test_an_unpublished_article_cannot_be_sent(newsletters, make_article):
         assert "published" in str(error)
     else:
         raise AssertionError("a draft was accepted")
+
+
+def test_an_issue_whose_article_was_unpublished_meanwhile_fails_and_sends_nothing(
+    smtp_server, newsletters, confirmed, make_article
+):
+    confirmed("ana@example.org", "morning")
+    article = make_article()
+    send = issues.create_send(newsletter_id=newsletters["morning"].pk, article_ids=[article.pk])
+    article.unpublish()
+    smtp_server.messages.clear()
+
+    sending.schedule(send_id=send.pk)
+
+    send.refresh_from_db()
+    assert send.status == "failed" and "no longer" not in send.error
+    assert "published" in send.error and smtp_server.messages == []

@@ -150,3 +150,17 @@ def test_signing_a_token_without_the_secret_key_does_not_work(client, newsletter
     forged = signing.TimestampSigner(key="guess", salt=tokens.CONFIRM_SALT).sign("1.abc")
 
     assert client.post(f"/newsletters/confirm/{forged}/").status_code == 400
+
+
+def test_one_client_posting_many_sign_ups_is_slowed_down_with_a_clear_page(
+    client, smtp_server, newsletters, settings
+):
+    settings.MASTHEAD_NEWSLETTER_SIGNUPS_PER_HOUR = 2
+    answers = [
+        sign_up(client, email=f"r{n}@example.org", newsletters=[newsletters["morning"].pk])
+        for n in range(3)
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert "Too many" in answers[2].content.decode()
+    assert len(smtp_server.messages) == 2

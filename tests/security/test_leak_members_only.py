@@ -9,6 +9,7 @@ from lxml import etree
 
 from masthead.members.models import Member
 from masthead.members.sessions import SESSION_KEY
+from masthead.news.models import SectionPage
 
 from .test_leak_matrix import narrate
 
@@ -16,11 +17,19 @@ OPEN = "The council met on Tuesday."
 CLOSED = "Only members read this sentence."
 
 
-@pytest.fixture
-def members_only(make_article, settings):
+@pytest.fixture(params=["article", "section"])
+def members_only(request, make_article, settings, home):
+    """A members-only article: by its own level, or by its section's default."""
     settings.MASTHEAD_FEED_CONTENT = "full"
     body = [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in (OPEN, "More.", CLOSED)]
-    article = make_article(title="Harbour ledger", body=body, access_level="members")
+    if request.param == "article":
+        article = make_article(title="Harbour ledger", body=body, access_level="members")
+    else:
+        members = home.add_child(
+            instance=SectionPage(title="Members corner", slug="members", access_level="members")
+        )
+        members.save_revision().publish()
+        article = make_article(title="Harbour ledger", body=body, parent=members)
     control = make_article(title="Open harbour report")
     return article, narrate(article), narrate(control)
 

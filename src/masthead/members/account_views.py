@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import links, newsletter_bridge, selectors, services, sessions, throttle
 from .forms import NewslettersForm, clean_new_email
 from .models import MemberLink
-from .views import base_url, refused
+from .views import base_url, cross_site_refused, from_another_site, refused
 
 NOTICE_KEY = "masthead_member_notice"
 
@@ -85,6 +85,8 @@ def change_email(request: HttpRequest, member) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    if from_another_site(request):
+        return cross_site_refused()
     try:
         if request.method == "GET":
             link = links.check_token(token, purpose=MemberLink.Purpose.CHANGE_EMAIL)

@@ -2,10 +2,12 @@
 
 These views set no cookie until someone signs in: the form needs no CSRF cookie (it only
 sends an e-mail; the address's owner decides by clicking), and neither does the link's
-button (the token is the secret).
+button (the token is the secret). Both refuse a POST that a browser says came from
+another site (its Origin header), so no page elsewhere can sign a visitor in to someone
+else's membership. Their GET pages are never cached: the form carries the `next` path.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -27,10 +29,24 @@ def base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
+def from_another_site(request: HttpRequest) -> bool:
+    origin = request.headers.get("Origin")
+    if request.method != "POST" or origin is None:
+        return False  # no Origin (an old browser, a scripted client): nothing to go on
+    return origin != request.build_absolute_uri("/").rstrip("/")
+
+
+def cross_site_refused() -> HttpResponse:
+    return HttpResponseForbidden("This form can only be sent from this site.")
+
+
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: the same answer for any valid address, known or not."""
+    if from_another_site(request):
+        return cross_site_refused()
     if request.method == "GET":
         if sessions.current_member(request) is not None:
             return redirect("members:account")
@@ -62,6 +78,8 @@ def refused(request: HttpRequest, reason: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     """GET: a button (mail scanners that open links must not use them up). POST: sign in."""
+    if from_another_site(request):
+        return cross_site_refused()
     try:
         if request.method == "GET":
             link = links.check_token(token, purpose=MemberLink.Purpose.SIGN_IN)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from masthead.news.models import ArticlePage
 from masthead.news.visibility import visible_to_readers
 
-from . import issues, sending
+from . import issue_mail, issues, sending
 from .addresses import normalise_email
 from .models import Newsletter, Send
 
@@ -142,7 +142,10 @@ def issue_preview(request: HttpRequest, send_id: int) -> HttpResponse:
     """The e-mail as subscribers see it, in a sandbox (its inline styles allowed here only)."""
     _require(request, "view_send")
     send = get_object_or_404(Send.objects.select_related("newsletter"), pk=send_id)
-    html = send.html or issues.preview(send)
+    try:
+        html = send.html or issues.preview(send)
+    except issue_mail.NothingToSend as error:
+        html = f"<p>Nothing to preview: {error}.</p>"
     response = HttpResponse(html)
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
@@ -156,7 +159,7 @@ def issue_action(request: HttpRequest, send_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         _act(request, send, action)
-    except (sending.InvalidTransition, issues.NotSendable) as error:
+    except (sending.InvalidTransition, issues.NotSendable, issue_mail.NothingToSend) as error:
         messages.error(request, f"Not possible now: {error}.")
     return redirect("newsletters_issue", send.pk)
 

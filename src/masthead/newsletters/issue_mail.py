@@ -70,14 +70,22 @@ def stories(article_ids: list[int]) -> list[dict]:
     return result
 
 
+class NothingToSend(Exception):
+    """None of the issue's stories may be seen by readers any more (unpublished, moved
+    behind a restriction): an empty issue is not sent."""
+
+
 def render_issue(send: Send) -> tuple[str, str]:
     """(HTML with CSS inlined, plain text) of the issue, with placeholder links."""
+    chosen = stories(list(send.article_ids))
+    if not chosen:
+        raise NothingToSend("none of its stories is published for readers any more")
     context = {
         "send": send,
         "newsletter": send.newsletter,
         "newsroom": newsroom_name(),
         "home_url": links.absolute("/"),
-        "stories": stories(list(send.article_ids)),
+        "stories": chosen,
         "digest": send.kind == Send.Kind.DIGEST,
         "date": timezone.localdate(),
         "unsubscribe_url": UNSUBSCRIBE,

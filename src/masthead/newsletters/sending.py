@@ -201,7 +201,11 @@ def deliver(*, send_id: int) -> str:
     if claimed is None:
         return "skipped"
     send, token = claimed
-    _prepare(send)
+    try:
+        _prepare(send)
+    except issue_mail.NothingToSend as error:
+        _transition(send, Status.FAILED, lease_token="", error=f"Not sent: {error}.")
+        return "failed"
     template = issue_mail.IssueTemplate(send)
     rate = send.rate if send.rate is not None else default_rate()
     pacer = Pacer(rate)
