@@ -19,7 +19,9 @@ of another article, of the article itself, and after "everything" (median ms, SQ
 Target (issue 14): phase 2 keeps ≥ 80 % of phase 1's req/s; the first render after a
 publish of an article ≤ 10 ms.
 
-    python -m bench.publish_load [--seconds 30] [--clients 4] [--publish-every 10]
+    python -m bench.publish_load [--seconds 30] [--clients 4] [--publish-every 10] [--work DIR]
+
+--work: a kept directory of an earlier run (demo loaded), to skip loading the demo.
 """
 
 import argparse
@@ -180,14 +182,14 @@ def reader(args: tuple) -> dict:
             "misses": misses}  # fmt: skip
 
 
-def run_phase(urls, seconds, clients, publish=None) -> dict:
+def run_phase(urls, seconds, clients, publish=None, seed=0) -> dict:
     stopping = threading.Event()
     publishes = []
     if publish is not None:
         thread = threading.Thread(target=publish, args=(stopping, publishes), daemon=True)
         thread.start()
     with multiprocessing.get_context("fork").Pool(clients) as pool:
-        parts = pool.map(reader, [(urls, seconds, n) for n in range(clients)])
+        parts = pool.map(reader, [(urls, seconds, seed * 100 + n) for n in range(clients)])
     stopping.set()
     if publish is not None:
         thread.join(timeout=30)
@@ -221,12 +223,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30, help="seconds per phase")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--publish-every", type=float, default=10)
+    parser.add_argument("--work", help="a kept directory of an earlier run (demo loaded)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="masthead-publish-load-"))
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="masthead-publish-load-"))
     env = env_for(work / "var")
-    print("Loading a demo newsroom for the benchmark ...", flush=True)
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "load_demo")
+    if not args.work:
+        print("Loading a demo newsroom for the benchmark ...", flush=True)
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "load_demo")
     server = start(env, "serve", "--port", str(PORT), "--workers", "2")
     helper = Helper(env)
     phases = {}
@@ -235,13 +239,14 @@ def main() -> int:
         site = helper.ask("urls")
         urls = url_list(site)
         pks = site["pks"][::7] or site["pks"]
-        run_phase(urls, max(5.0, args.seconds / 4), args.clients)  # warm: every URL cached
+        for url in urls:  # warm: every URL rendered and cached once
+            wait_for(f"http://127.0.0.1:{PORT}{url}")
         phases["no publishes (baseline)"] = run_phase(urls, args.seconds, args.clients)
         phases[f"a publish every {args.publish_every:g} s"] = run_phase(
-            urls, args.seconds, args.clients, publisher(helper, pks, args.publish_every, False)
+            urls, args.seconds, args.clients, publisher(helper, pks, args.publish_every, False), 1
         )
         phases["the same, each also making everything stale (as before)"] = run_phase(
-            urls, args.seconds, args.clients, publisher(helper, pks, args.publish_every, True)
+            urls, args.seconds, args.clients, publisher(helper, pks, args.publish_every, True), 2
         )
     finally:
         helper.close()

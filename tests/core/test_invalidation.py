@@ -158,3 +158,19 @@ def test_cached_entries_hold_no_staff_data(client, newsroom):
         text = body.decode()
         assert "Edit post" not in text and "csrfmiddlewaretoken" not in text
         assert "ed@example.invalid" not in text
+
+
+def test_pages_with_the_editors_picks_rail_are_refreshed_when_a_picked_draft_goes_live(
+    client, newsroom, make_article, django_capture_on_commit_callbacks
+):
+    from masthead.curation.models import EditorsPick, EditorsPicks
+
+    page = newsroom["sport_article"].url
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = make_article(title="Picked while a draft", publish=False)
+        EditorsPick.objects.create(collection=EditorsPicks.load(), article=draft)
+    client.get(page)
+    assert "picks" in client.get(page)["X-Cache-Tags"].split()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save_revision().publish()
+    assert "Picked while a draft" in client.get(page).content.decode()

@@ -16,7 +16,6 @@ def editors_picks(*, limit: int = 4, exclude_id: int | None = None) -> list[Arti
     or expired picks drop out."""
     from masthead.news.selectors import cards_by_id
 
-    tag("picks")  # the page showing them is stale when a picked article changes
     picks = editors_pick_ids(limit=limit, exclude_id=exclude_id)
     found = cards_by_id(picks)
     return [found[pk] for pk in picks if pk in found]
@@ -29,6 +28,7 @@ def editors_pick_ids(*, limit: int = 4, exclude_id: int | None = None) -> list[i
     picks (core/memo.py): one more than `limit`, so any article can be left out of it.
     A pick whose `until` passes drops out within MASTHEAD_MEMO_SECONDS.
     """
+    tag("picks")  # the page showing them is stale when a picked article changes
     ids = memo.get(
         ("editors-picks", limit + 1), lambda: _current_pick_ids(limit + 1), tags=("picks",)
     )
