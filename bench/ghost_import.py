@@ -31,25 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-WORDS = (
-    "council city harbour tram budget school vote mayor street river police court housing "
-    "water transit plan report residents business market workers season library park "
-    "project funding election district board public local year week today officials said "
-    "the a of and to in for on with at by from that this which were have has will new"
-).split()
-SETUP = (
-    "from wagtail.models import Page, Site; from masthead.news.models import HomePage, "
-    "SectionPage; root = Page.get_first_root_node(); [p.delete() for p in root.get_children()]; "
-    "home = root.add_child(instance=HomePage(title='Home', slug='home')); "
-    "Site.objects.all().delete(); Site.objects.create(hostname='localhost', root_page=home, "
-    "is_default_site=True); s = home.add_child(instance=SectionPage(title='News', slug='news'));"
-    " s.save_revision().publish()"
-)
-
-
-def sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+# The WordPress benchmark's vocabulary, newsroom setup and environment, shared.
+from bench.import_speed import PG_ADMIN_URL, SETUP, WORDS, newsroom_env, sentence
 
 
 def text(value: str, fmt: int = 0) -> dict:
@@ -155,12 +138,7 @@ def measured(argv: list[str], env: dict) -> tuple[str, float, int, float]:
 
 
 def import_run(path: Path, tmp: Path, label: str, database_url: str | None) -> dict:
-    env = {**os.environ, "MASTHEAD_VAR_DIR": str(tmp / f"var-{label}"),
-           "DJANGO_SETTINGS_MODULE": "masthead.settings.dev",
-           "MASTHEAD_PREPARE_RENDITIONS": "0"}  # fmt: skip
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
+    env = newsroom_env(tmp / f"var-{label}", database_url)
     manage = [sys.executable, "-m", "masthead.cli", "manage"]
     subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
     subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True, capture_output=True)
