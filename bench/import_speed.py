@@ -182,6 +182,7 @@ def import_run(path: Path, tmp: Path, label: str, database_url: str | None) -> d
 
 
 def main() -> int:
+    sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true")

@@ -68,17 +68,21 @@ class Memory:
         model = type(obj)
         if model not in self._types:
             self._types[model] = ContentType.objects.get_for_model(model)
-        ImportedObject.objects.update_or_create(
-            source=self.source,
-            source_site=self.site,
-            kind=kind,
-            source_id=str(source_id),
-            defaults={
-                "content_type": self._types[model],
-                "object_id": str(obj.pk),
-                "content_hash": content_hash,
-            },
-        )
+        fields = {
+            "content_type": self._types[model],
+            "object_id": str(obj.pk),
+            "content_hash": content_hash,
+        }
+        key = {
+            "source": self.source,
+            "source_site": self.site,
+            "kind": kind,
+            "source_id": str(source_id),
+        }
+        if (kind, str(source_id)) in self.rows:
+            ImportedObject.objects.update_or_create(**key, defaults=fields)
+        else:  # new to this run's memory: one insert, no look-up
+            ImportedObject.objects.create(**key, **fields)
         self.rows[(kind, str(source_id))] = (str(obj.pk), content_hash)
 
     def forget(self, kind: str, source_id: str) -> None:
@@ -154,10 +158,17 @@ class ImportWriter:
             return "skipped"
         for warning in record.warnings:
             self.report.warn(record.source_id, warning)
+        caches = [self.memory.rows, self.media.known, self.people.sections, self.people.topics]
+        sizes = [len(cache) for cache in caches]
         try:
             with transaction.atomic():
                 outcome = self._post(record)
         except Exception as error:  # noqa: BLE001 - any failure: this post alone rolls back
+            # What this post made (an image, a section, a topic) was rolled back with it.
+            for cache, size in zip(caches, sizes, strict=True):
+                for key in list(cache)[size:]:
+                    del cache[key]
+            self.people.section_pages.clear()
             self.memory.forget("post", record.source_id)
             self.report.fail(record.source_id, record.title, f"{type(error).__name__}: {error}")
             return "failed"
