@@ -101,3 +101,11 @@ def test_markdown_cards_render_the_common_forms():
         '<a href="https://e.org">e</a></p><blockquote><p>quoted</p></blockquote>'
         "<ol><li>one</li><li>two</li></ol>"
     )
+
+
+def test_a_header_card_becomes_a_heading_and_its_line():
+    from masthead.importers.ghost_cards import card_html
+
+    warnings: list[str] = []
+    html = card_html("header", {"header": "<b>Election 2026</b>", "subheader": "Live"}, warnings)
+    assert html == "<h2>Election 2026</h2><p>Live</p>" and warnings == []

@@ -10,6 +10,7 @@ from wagtail.images import get_image_model
 
 from masthead.curation.models import EditorsPick
 from masthead.importers.models import ImportedObject, ImportRun
+from masthead.narration.models import Narration
 from masthead.news.models import ArticlePage, Author, SectionPage
 
 from .conftest import NEWSROOM, SMALL
@@ -49,6 +50,7 @@ def test_posts_come_over_with_bylines_in_order_seo_hero_section_and_topics(
     assert "articles created: 6" in output and "warning 12: Private in the source" in output
     run = ImportRun.objects.get()
     assert run.status == "finished" and run.counts["articles_created"] == 6
+    assert not Narration.objects.exists()  # archive articles: narrated only on request
 
 
 def test_the_wxr_1_1_classic_editor_post_gets_paragraphs_and_line_breaks(import_wordpress):
@@ -198,3 +200,25 @@ def test_a_file_that_is_not_an_export_is_refused_with_nothing_written(
     with pytest.raises(CommandError, match=message):
         import_wordpress(path)
     assert not ArticlePage.objects.exists() and not Author.objects.exists()
+
+
+def test_a_failing_post_rolls_back_alone_is_listed_and_a_rerun_finishes_the_job(
+    import_wordpress, monkeypatch
+):
+    from masthead.importers.writer import ImportWriter
+
+    real_body = ImportWriter._body
+
+    def body_failing_for_post_11(self, record, page):
+        if record.source_id == "11":
+            raise ValueError("disk on fire")
+        return real_body(self, record, page)
+
+    monkeypatch.setattr(ImportWriter, "_body", body_failing_for_post_11)
+    output = import_wordpress(NEWSROOM)
+    assert "articles failed: 1" in output and "FAILED 11 “Budget vote: what it means”" in output
+    assert article("tram-line").live and not ArticlePage.objects.filter(slug="budget-vote").exists()
+    assert not Redirect.objects.filter(old_path="/2020/01/16/budget-vote").exists()
+    monkeypatch.setattr(ImportWriter, "_body", real_body)
+    output = import_wordpress(NEWSROOM)
+    assert "articles created: 1" in output and article("budget-vote").live

@@ -11,8 +11,9 @@ Bodies are converted to HTML from `lexical` (Ghost 5-6), else `mobiledoc` (Ghost
 else the stored `html`; each passes through `ghost_cards.safe_html`.
 
 Memory: a Ghost export holds no media and is far smaller than a WordPress WXR, so the
-file is loaded with `json` once; a file over `MASTHEAD_IMPORT_GHOST_MAX_MB` (default
-200) is refused before it is read, with a message that says so. Posts that are not
+file is loaded with `json` once (the `plaintext` copy of each body is dropped as it is
+parsed); a file over `MASTHEAD_IMPORT_GHOST_MAX_MB` (default 200) is refused before it
+is read, with a message that says so. Posts that are not
 public on Ghost (members, paid, tiers) become drafts with a warning unless the import
 says `members_posts="public"`.
 """
@@ -68,7 +69,7 @@ def load_export(path: str | os.PathLike) -> tuple[str, dict]:
         )
     try:
         with path.open(encoding="utf-8-sig") as handle:
-            document = json.load(handle)
+            document = json.load(handle, object_hook=_lean)
     except UnicodeDecodeError as error:
         raise ImportFileError(f"The file is not UTF-8 text (byte {error.start})") from error
     except json.JSONDecodeError as error:
@@ -76,6 +77,19 @@ def load_export(path: str | os.PathLike) -> tuple[str, dict]:
             f"The file is not valid JSON: {error.msg}", line=error.lineno, column=error.colno
         ) from error
     return _version_and_data(document)
+
+
+# Copies of a post's body that are never read: dropped as each row is parsed, so they
+# are not all held at once (a Ghost 5 post carries its body three or four times).
+UNREAD = ("plaintext", "mobiledoc_revisions", "post_revisions")
+
+
+def _lean(row: dict) -> dict:
+    for key in UNREAD:
+        row.pop(key, None)
+    if row.get("lexical") and "mobiledoc" in row:
+        row["mobiledoc"] = None  # lexical wins (body_html)
+    return row
 
 
 def _version_and_data(document) -> tuple[str, dict]:

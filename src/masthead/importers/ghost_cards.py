@@ -160,6 +160,18 @@ def _button(p, warnings):
     return f'<p><a href="{attr(url)}">{attr(p.get("buttonText") or url)}</a></p>' if url else ""
 
 
+def _header(p, warnings):
+    """A header card (a big heading and its line below); its button, if any, a link."""
+    heading, sub = (
+        plain_text(p.get("header") or p.get("heading")),
+        plain_text(p.get("subheader") or p.get("subheading")),
+    )
+    out = (f"<h2>{attr(heading)}</h2>" if heading else "") + (f"<p>{attr(sub)}</p>" if sub else "")
+    if p.get("buttonUrl") and p.get("buttonEnabled", True):
+        out += _button(p, warnings)
+    return out
+
+
 def _media(kind):
     def render(p, warnings):
         src = site_url(p.get("src"))
@@ -189,6 +201,7 @@ CARDS = {
     "codeblock": _code,
     "toggle": _toggle,
     "button": _button,
+    "header": _header,
     "video": _media("video"),
     "audio": _media("audio"),
     "file": _media("file"),

@@ -50,6 +50,7 @@ class People:
         self.topics: dict[str, int] = {}  # term source id → Tag pk
         self.parents: dict[str, str] = {}  # category source id → parent source id
         self.records: dict[str, SourceTerm] = {}
+        self.section_pages: dict[int, SectionPage] = {}
 
     # --- authors ---
 
@@ -161,6 +162,11 @@ class People:
         return tag
 
     # --- per post ---
+
+    def section_page(self, pk: int) -> SectionPage:
+        if pk not in self.section_pages:
+            self.section_pages[pk] = SectionPage.objects.get(pk=pk)
+        return self.section_pages[pk]
 
     def root_of(self, source_id: str) -> str:
         seen = {source_id}

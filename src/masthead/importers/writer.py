@@ -68,17 +68,21 @@ class Memory:
         model = type(obj)
         if model not in self._types:
             self._types[model] = ContentType.objects.get_for_model(model)
-        ImportedObject.objects.update_or_create(
-            source=self.source,
-            source_site=self.site,
-            kind=kind,
-            source_id=str(source_id),
-            defaults={
-                "content_type": self._types[model],
-                "object_id": str(obj.pk),
-                "content_hash": content_hash,
-            },
-        )
+        fields = {
+            "content_type": self._types[model],
+            "object_id": str(obj.pk),
+            "content_hash": content_hash,
+        }
+        key = {
+            "source": self.source,
+            "source_site": self.site,
+            "kind": kind,
+            "source_id": str(source_id),
+        }
+        if (kind, str(source_id)) in self.rows:
+            ImportedObject.objects.update_or_create(**key, defaults=fields)
+        else:  # new to this run's memory: one insert, no look-up
+            ImportedObject.objects.create(**key, **fields)
         self.rows[(kind, str(source_id))] = (str(obj.pk), content_hash)
 
     def forget(self, kind: str, source_id: str) -> None:
@@ -154,10 +158,17 @@ class ImportWriter:
             return "skipped"
         for warning in record.warnings:
             self.report.warn(record.source_id, warning)
+        caches = [self.memory.rows, self.media.known, self.people.sections, self.people.topics]
+        sizes = [len(cache) for cache in caches]
         try:
             with transaction.atomic():
                 outcome = self._post(record)
         except Exception as error:  # noqa: BLE001 - any failure: this post alone rolls back
+            # What this post made (an image, a section, a topic) was rolled back with it.
+            for cache, size in zip(caches, sizes, strict=True):
+                for key in list(cache)[size:]:
+                    del cache[key]
+            self.people.section_pages.clear()
             self.memory.forget("post", record.source_id)
             self.report.fail(record.source_id, record.title, f"{type(error).__name__}: {error}")
             return "failed"
@@ -180,31 +191,53 @@ class ImportWriter:
                 return "skipped"
         created = page is None
         section_id, category_topics = self.people.section_for(record.category_ids)
+        section = self.people.section_page(section_id)
         if created:
-            section = SectionPage.objects.get(pk=section_id)
-            slug = unique_slug(
-                ArticlePage,
-                record.slug or record.title,
-                path__startswith=section.path,
-                depth=section.depth + 1,
-            )
-            if record.slug and slug != record.slug:
-                taken = slug != slugify(record.slug)
-                why = f"was taken in {section.title}" if taken else "is not a usable web address"
-                self.report.warn(
-                    record.source_id, f"Slug “{record.slug}” {why}: imported as “{slug}”."
-                )
-            page = ArticlePage(slug=slug, live=False)
+            page = ArticlePage(slug=self._slug(record, section), live=False)
         self._fill(page, record, category_topics)
+        public = record.status in PUBLIC_STATUSES and not self.options.as_drafts
+        when = record.published_at or timezone.now()
+        now_live = public and not (record.status == "scheduled" and when > timezone.now())
+        if public and not section.live:  # navigation (and routing) lists live sections only
+            section.save_revision(log_action=False).publish(log_action=False)
+            section.live = True  # (publish() acts on a copy)
+        if now_live:
+            # Published as it was: live from the first save, with its own dates. (No
+            # publish action: its side effects are held back for an import, quiet.py.)
+            page.live, page.has_unpublished_changes, page.go_live_at = True, False, None
+            page.first_published_at = when
+            page.last_published_at = max(record.modified_at or when, when)
+        elif public:
+            page.go_live_at = when  # scheduled: Wagtail publishes it at its time
         if created:
             section.add_child(instance=page)
         else:
             page.save()
         self.memory.remember("post", record.source_id, page, digest)
-        self._publish(page, record)
+        revision = page.save_revision(log_action=False, clean=False)
+        if now_live:
+            ArticlePage.objects.filter(pk=page.pk).update(
+                live_revision=revision, has_unpublished_changes=False
+            )
+            self._narrate(page)
+        else:
+            self._not_live(page, record, revision, scheduled=public)
         self._redirects(page, record)
         self._note_featured(record, page)
         return "created" if created else "updated"
+
+    def _slug(self, record: SourcePost, section: SectionPage) -> str:
+        slug = unique_slug(
+            ArticlePage,
+            record.slug or record.title,
+            path__startswith=section.path,
+            depth=section.depth + 1,
+        )
+        if record.slug and slug != record.slug:
+            taken = slug != slugify(record.slug)
+            why = f"was taken in {section.title}" if taken else "is not a usable web address"
+            self.report.warn(record.source_id, f"Slug “{record.slug}” {why}: imported as “{slug}”.")
+        return slug
 
     def _fill(self, page: ArticlePage, record: SourcePost, category_topics: list[int]) -> None:
         from taggit.models import Tag
@@ -286,34 +319,18 @@ class ImportWriter:
                 f"Canonical URL elsewhere ({url}) not kept: articles have no canonical URL field.",
             )
 
-    def _publish(self, page: ArticlePage, record: SourcePost) -> None:
-        public = record.status in PUBLIC_STATUSES and not self.options.as_drafts
+    def _not_live(self, page: ArticlePage, record: SourcePost, revision, *, scheduled: bool):
         if record.status in ("private", "password"):
             self.report.warn(
                 record.source_id,
                 f"{record.status.capitalize()} in the source: imported as a draft, not public.",
             )
-        if not public:
-            if page.live:
-                page.unpublish(log_action=False)
-            page.save_revision(log_action=False)
-            return
-        when = record.published_at or timezone.now()
-        section = page.get_parent()
-        if not section.live:  # navigation (and so routing) lists live sections only
-            section.specific.save_revision(log_action=False).publish(log_action=False)
-        if record.status == "scheduled" and when > timezone.now():
-            page.go_live_at = when
-            page.save(update_fields=["go_live_at"])
-            page.save_revision(log_action=False).publish(log_action=False)
-            return
-        page.go_live_at = None
-        revision = page.save_revision(log_action=False)
-        revision.publish(log_action=False)
-        modified = max(record.modified_at or when, when)
-        ArticlePage.objects.filter(pk=page.pk).update(
-            first_published_at=when, last_published_at=modified, published_at=when
-        )
+        if page.live:  # it was public, and the source says it is not any more
+            page.unpublish(log_action=False)
+        if scheduled:
+            revision.publish(log_action=False)  # with go_live_at ahead: scheduled
+
+    def _narrate(self, page: ArticlePage) -> None:
         if self.options.narrate:
             from masthead.core.lanes import ARCHIVE_PRIORITY
             from masthead.narration.services import narration_request

@@ -1,4 +1,4 @@
-"""`masthead manage import_ghost FILE`: import a Ghost JSON export (docs/importing-ghost.md)."""
+"""`masthead manage import_ghost FILE`: import a Ghost JSON export (docs/importing.md)."""
 
 from masthead.importers.command import ImportCommand
 from masthead.importers.ghost import source_for
