@@ -134,7 +134,7 @@ def plan_for(signal, instance=None, narration=None, **kwargs) -> Plan:
     """The purge for one signal (run after the commit: the database shows the change)."""
     from wagtail.signals import page_published
 
-    from masthead.narration.signals import narration_ready
+    from masthead.narration.signals import narration_parts_changed, narration_ready
     from masthead.news.models import ArticlePage
 
     if signal is page_published:
@@ -142,7 +142,7 @@ def plan_for(signal, instance=None, narration=None, **kwargs) -> Plan:
             return Plan()  # scheduled for later: nothing readers can see changed yet
         if isinstance(instance, ArticlePage) and _is_new(instance):
             return article_plan(instance) or everything()
-    elif signal is narration_ready:
+    elif signal is narration_ready or signal is narration_parts_changed:
         article = ArticlePage.objects.live().filter(pk=narration.article_id).first()
         return narration_plan(article) if article else Plan()
     return everything()

@@ -19,6 +19,7 @@ from .services import (
     lease_is_stale,
     lease_seconds,
     max_attempts,
+    without_parts,
 )
 
 logger = logging.getLogger("masthead.narration")
@@ -64,7 +65,8 @@ def _requeue_stale(narration_id: int) -> bool:
         if narration.attempts >= max_attempts():
             fail_stale_run(narration, now)
             return True
-        _transition(narration, Status.QUEUED, progress=0.0, lease_token="", lease_renewed_at=None)
+        _transition(narration, Status.QUEUED, progress=0.0, lease_token="", lease_renewed_at=None,
+                    **without_parts(narration))  # fmt: skip
         again = partial(enqueue_generation, narration.article_id, narration.requested_hash,
                         narration.priority)  # fmt: skip
         transaction.on_commit(again)

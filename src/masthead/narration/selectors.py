@@ -19,11 +19,12 @@ def lexicon_entries() -> list[tuple[str, str]]:
 
 
 def playable_narration(*, article_id: int) -> Narration | None:
-    """The narration readers can play: one with a complete audio file, else None."""
+    """The narration readers can play: one with a complete audio file, or, before there
+    is one, a run that has made its first live parts (`Narration.is_live`); else None."""
+    live = Q(status=Narration.Status.RUNNING) & ~Q(manifest="")
     return (
-        Narration.objects.filter(article_id=article_id)
-        .exclude(audio="")
-        .only("audio", "timings", "duration", "article_id", "status")
+        Narration.objects.filter(Q(article_id=article_id) & (~Q(audio="") | live))
+        .only("audio", "timings", "manifest", "duration", "article_id", "status")
         .first()
     )
 
@@ -39,7 +40,7 @@ def playable_narration_of(article) -> Narration | None:
         narration = article.narration
     except ObjectDoesNotExist:
         return None
-    return narration if narration.audio else None
+    return narration if narration.audio or narration.is_live else None
 
 
 def podcast_narrations(*, limit: int = 50) -> QuerySet:
@@ -54,10 +55,10 @@ def podcast_narrations(*, limit: int = 50) -> QuerySet:
 
 
 def narration_for_file(*, name: str) -> Narration | None:
-    """The narration whose audio or timings file is `name` (a storage name), with its
-    article; None for a file no narration refers to."""
+    """The narration whose audio, timings or live-parts manifest is `name` (a storage
+    name), with its article; None for a file no narration refers to."""
     return (
-        Narration.objects.filter(Q(audio=name) | Q(timings=name))
+        Narration.objects.filter(Q(audio=name) | Q(timings=name) | Q(manifest=name))
         .select_related("article")
         .defer("article__body")
         .first()

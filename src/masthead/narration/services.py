@@ -30,6 +30,7 @@ from masthead.news.models import ArticlePage
 
 from .engines import Engine, get_engine
 from .models import Narration
+from .parts import LiveParts, live_parts_enabled, withdraw
 from .script import Script, build_script
 from .synthesis import synthesise
 
@@ -135,9 +136,30 @@ def lease_is_stale(narration: Narration, now: datetime) -> bool:
     return narration.status == Status.RUNNING and expired
 
 
+def without_parts(narration: Narration) -> dict:
+    """The fields that forget the narration's live parts (an earlier run's); deletes their
+    files after the commit and, if readers were playing them, makes the page fresh."""
+    manifest = narration.manifest.name
+    if manifest:
+        transaction.on_commit(partial(_withdraw, narration, manifest))
+    return {"manifest": ""}
+
+
+def _withdraw(narration: Narration, manifest: str) -> None:
+    from .signals import narration_parts_changed
+
+    try:
+        withdraw(manifest)
+    except Exception:
+        logger.exception("Could not delete the live parts of %s", manifest)
+    if not narration.audio:  # readers had the parts, not a complete file
+        narration_parts_changed.send_robust(sender=Narration, narration=narration)
+
+
 def fail_stale_run(narration: Narration, now: datetime) -> None:
     message = f"The worker stopped while narrating ({narration.attempts} attempts)."
-    _transition(narration, Status.FAILED, error=message, finished_at=now, lease_token="")
+    _transition(narration, Status.FAILED, error=message, finished_at=now, lease_token="",
+                **without_parts(narration))  # fmt: skip
     logger.error("Narration of %s failed: %s", article_label(narration.article_id), message)
 
 
@@ -167,7 +189,8 @@ def narration_claim(
             return None
         _transition(narration, Status.RUNNING, started_at=now, progress=0.0,
                     requested_hash=script.text_hash, attempts=narration.attempts + 1,
-                    lease_token=uuid.uuid4().hex, lease_renewed_at=now)  # fmt: skip
+                    lease_token=uuid.uuid4().hex, lease_renewed_at=now,
+                    **without_parts(narration))  # fmt: skip
     how = "Reclaiming (its worker stopped)" if stale else "Narrating"
     logger.info("%s %s: %d chunks, attempt %d of %d", how, article_label(article_id),
                 script.chunk_count, narration.attempts, max_attempts())  # fmt: skip
@@ -234,16 +257,19 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
             narration_renew_lease(narration_id=narration.pk, token=token, progress=share)
             last[:] = [share, time.monotonic()]
 
-    samples, timings = synthesise(script, engine, on_progress)
-    from .audio import encode_mp3
-
-    bitrate = getattr(settings, "MASTHEAD_NARRATION_BITRATE", 48)
-    mp3 = encode_mp3(samples, sample_rate=engine.sample_rate, bitrate=bitrate)
     stem = f"narration/{narration.article_id}-{script.text_hash[:12]}"
-    _save(f"{stem}.mp3", mp3, saved)
+    bitrate = getattr(settings, "MASTHEAD_NARRATION_BITRATE", 48)
+    live = LiveParts(stem=stem, sample_rate=engine.sample_rate, bitrate=bitrate, saved=saved,
+                     on_first_part=partial(_went_live, narration, token),
+                     enabled=live_parts_enabled())  # fmt: skip
+    timings = synthesise(script, engine, on_progress, live.feed, live.sentence_done)
+    mp3 = live.finish()
+    files = [_save(f"{stem}.mp3", mp3, saved)]
     timings_json = json.dumps(timings, ensure_ascii=False, separators=(",", ":"))
-    _save(f"{stem}.json", timings_json.encode(), saved)
-    current = _publish_audio(narration, saved, script, engine, timings["duration"], len(mp3))
+    files.append(_save(f"{stem}.json", timings_json.encode(), saved))
+    current = _publish_audio(narration, [*files, live.manifest], script, engine,
+                             timings["duration"], len(mp3))  # fmt: skip
+    live.complete(audio=files[0], timings_name=files[1], timings=timings)
     newer = current.status != Status.READY  # an edit or "Regenerate" came in meanwhile
     outcome = "installed; queued again for a newer request" if newer else "ready"
     label = article_label(narration.article_id)
@@ -252,23 +278,38 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
     return current
 
 
-def _save(name: str, content: bytes, saved: list[str]) -> None:
+def _save(name: str, content: bytes, saved: list[str]) -> str:
     # The name is known before writing starts, so a stop halfway still deletes the file.
     saved.append(default_storage.get_available_name(name))
     saved[-1] = default_storage.save(saved[-1], ContentFile(content))
+    return saved[-1]
+
+
+def _went_live(narration: Narration, token: str, manifest: str) -> None:
+    """The run's first part is written: readers with no audio yet can play it."""
+    from .signals import narration_parts_changed
+
+    updated = Narration.objects.filter(pk=narration.pk, lease_token=token).update(manifest=manifest)
+    if not updated:
+        raise LeaseLost
+    narration.manifest.name = manifest
+    narration_parts_changed.send_robust(sender=Narration, narration=narration)
 
 
 def _discard(names: list[str], narration_id: int) -> None:
-    """Delete a run's files, except those the narration plays (a stop after the swap)."""
+    """Delete a run's files (its live parts too), except those the narration plays (a stop
+    after the swap: the audio, its timings and the manifest that points at them)."""
     try:
-        row = Narration.objects.filter(pk=narration_id).values_list("audio", "timings").first()
-        for name in set(names) - set(row or ()):
+        row = Narration.objects.filter(pk=narration_id).values_list("audio", "timings", "manifest")
+        audio, timings, manifest = row.first() or ("", "", "")
+        keep = {audio, timings, manifest} if audio in names else set()
+        for name in set(names) - keep:
             default_storage.delete(name)
     except Exception:
         logger.exception("Could not delete the unfinished narration files %s", names)
 
 
-def _publish_audio(narration: Narration, saved: list[str], script: Script, engine: Engine,
+def _publish_audio(narration: Narration, files: list[str], script: Script, engine: Engine,
                    duration: float, size: int) -> Narration:  # fmt: skip
     """Swap the new files in, atomically; the old ones are deleted after the commit.
 
@@ -280,9 +321,10 @@ def _publish_audio(narration: Narration, saved: list[str], script: Script, engin
         current = Narration.objects.select_for_update().get(pk=narration.pk)
         if current.lease_token != narration.lease_token:
             raise LeaseLost
-        old = [f.name for f in (current.audio, current.timings) if f]
-        current.audio.name, current.timings.name = saved
-        fields = {"audio": current.audio, "timings": current.timings, "audio_size": size,
+        old = [f.name for f in (current.audio, current.timings, current.manifest) if f]
+        current.audio.name, current.timings.name, current.manifest.name = files
+        fields = {"audio": current.audio, "timings": current.timings,
+                  "manifest": current.manifest, "audio_size": size,
                   "duration": duration, "voice": engine.voice_id, "text_hash": script.text_hash,
                   "audio_updated_at": now, "finished_at": now}  # fmt: skip
         if current.status == Status.RUNNING:
@@ -291,7 +333,7 @@ def _publish_audio(narration: Narration, saved: list[str], script: Script, engin
             for name, value in fields.items():
                 setattr(current, name, value)
             current.save(update_fields=list(fields))
-        transaction.on_commit(partial(_delete_files, [n for n in old if n not in saved]))
+        transaction.on_commit(partial(_delete_files, [n for n in old if n not in files]))
     return current
 
 
@@ -331,7 +373,7 @@ def narration_hand_back(*, narration_id: int, token: str, enqueue: bool = False)
         if narration is None or narration.status != Status.RUNNING:
             return  # reclaimed meanwhile, or queued for a newer request: nothing to hand back
         _transition(narration, Status.QUEUED, progress=0.0, attempts=max(narration.attempts - 1, 0),
-                    lease_token="", lease_renewed_at=None)  # fmt: skip
+                    lease_token="", lease_renewed_at=None, **without_parts(narration))  # fmt: skip
         if enqueue:
             again = partial(enqueue_generation, narration.article_id, narration.requested_hash,
                             narration.priority)  # fmt: skip
@@ -360,7 +402,8 @@ def narration_fail(*, narration_id: int, error: Exception | str, token: str = ""
         ours = narration.status == Status.RUNNING and (not token or narration.lease_token == token)
         if ours:
             _transition(narration, Status.FAILED, error=message[:2000],
-                        finished_at=timezone.now(), lease_token="")  # fmt: skip
+                        finished_at=timezone.now(), lease_token="",
+                        **without_parts(narration))  # fmt: skip
     note = f"attempt {narration.attempts} of {max_attempts()}" if ours else "a newer run has it"
     logger.warning("Narration of %s failed (%s): %s", article_label(narration.article_id), note,
                    message)  # fmt: skip
@@ -368,3 +411,5 @@ def narration_fail(*, narration_id: int, error: Exception | str, token: str = ""
 
 def narration_delete_files(narration: Narration) -> None:
     _delete_files([f.name for f in (narration.audio, narration.timings) if f])
+    if narration.manifest:
+        withdraw(narration.manifest.name)
