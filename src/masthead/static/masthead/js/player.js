@@ -316,7 +316,8 @@
     seekTo(parseFloat(seek.value));
   });
   speed.addEventListener("change", function () {
-    audio.playbackRate = parseFloat(speed.value);
+    // The default rate too: a new source (the next live part) would start at 1x.
+    audio.defaultPlaybackRate = audio.playbackRate = parseFloat(speed.value);
   });
   audio.addEventListener("play", function () {
     loadTimings();  // also when playback starts from a headset or the lock screen
