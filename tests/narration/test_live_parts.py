@@ -10,11 +10,12 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from masthead.core.lanes import WorkerStopping
+from masthead.core.lanes import ARCHIVE_PRIORITY, WorkerStopping
 from masthead.narration import services
 from masthead.narration.engines import get_engine
 from masthead.narration.models import Narration
 from masthead.narration.repair import narration_reconcile
+from masthead.narration.script import build_script
 
 from .fakes import InterruptedEngine
 
@@ -184,3 +185,27 @@ def test_a_dead_workers_manifest_is_not_followed_once_its_lease_ran_out(
     narration = Narration.objects.get(article=article)
     assert narration.status == Narration.Status.READY
     assert live_files(article) == [narration.manifest.name.removeprefix("narration/")]
+
+
+def test_an_archive_run_hands_its_narration_back_for_a_fresh_one_waiting_behind_it(
+    make_article, settings
+):
+    settings.MASTHEAD_NARRATION_YIELD_AFTER = 0
+    old, new = article_with_body(make_article), make_article(title="Just published")
+    services.narration_request(article_id=old.pk, enqueue=False, priority=ARCHIVE_PRIORITY)
+    services.narration_request(article_id=new.pk, enqueue=False, force=True)  # fresh
+    Narration.objects.filter(article=new).update(status=Narration.Status.READY)  # not yet
+
+    def a_fresh_one_is_published() -> None:
+        Narration.objects.filter(article=new).update(status=Narration.Status.QUEUED)
+
+    engine = InterruptedEngine(3, a_fresh_one_is_published)
+    assert services.narration_generate(article_id=old.pk, engine=engine, yields=True) is None
+    assert len(engine.spoken) < build_script(old).chunk_count  # it stopped early
+    handed_back = Narration.objects.get(article=old)
+    assert (handed_back.status, handed_back.attempts) == (Narration.Status.QUEUED, 0)
+    assert handed_back.priority == ARCHIVE_PRIORITY and live_files(old) == []
+    # A fresh run does not yield to anything; nor does `narrate` (no `yields`).
+    assert services.narration_generate(article_id=new.pk, engine=InterruptedEngine()).status == (
+        Narration.Status.READY
+    )

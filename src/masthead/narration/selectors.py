@@ -10,6 +10,29 @@ from .models import Narration, PronunciationEntry
 LEXICON_CACHE_KEY = "masthead:narration:lexicon"
 
 
+def fresh_work_waiting(narration: Narration) -> bool:
+    """Is a narration of higher priority than `narration`'s (a fresh one, behind this
+    archive run) waiting, for MASTHEAD_NARRATION_YIELD_AFTER seconds (so an idle worker
+    would have taken it)? Never on a queue without priorities (there it would not go next),
+    nor for a retry, which waits for its own time."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .tasks import generate_narration
+
+    after = float(getattr(settings, "MASTHEAD_NARRATION_YIELD_AFTER", 1.0))
+    if after < 0 or not generate_narration.get_backend().supports_priority:
+        return False
+    return Narration.objects.filter(
+        status=Narration.Status.QUEUED,
+        attempts=0,
+        priority__gt=narration.priority,
+        requested_at__lte=timezone.now() - timedelta(seconds=after),
+    ).exists()
+
+
 def lexicon_entries() -> list[tuple[str, str]]:
     entries = cache.get(LEXICON_CACHE_KEY)
     if entries is None:

@@ -32,6 +32,7 @@ from .engines import Engine, get_engine
 from .models import Narration
 from .parts import LiveParts, live_parts_enabled, withdraw
 from .script import Script, build_script
+from .selectors import fresh_work_waiting
 from .synthesis import synthesise
 
 logger = logging.getLogger("masthead.narration")
@@ -52,6 +53,11 @@ NOT_NARRATED = "The article is not published, or its narration is switched off: 
 
 class InvalidTransition(Exception):
     pass
+
+
+class YieldToFresh(Exception):
+    """An archive run stops for fresh work waiting behind it (a narration just published):
+    handed back like a stopping worker's, it is made again after the fresh one."""
 
 
 class LeaseLost(Exception):
@@ -210,13 +216,16 @@ def narration_renew_lease(*, narration_id: int, token: str, progress: float) -> 
 
 
 def narration_generate(
-    *, article_id: int, engine: Engine | None = None, text_hash: str = ""
+    *, article_id: int, engine: Engine | None = None, text_hash: str = "", yields: bool = False
 ) -> Narration | None:
     """Generate the audio now, under a lease (the task, the `narrate` command).
 
     None when this run may not (see `narration_claim`), or lost its lease midway (its files
     are thrown away). Raises on failure, after recording it. On WorkerStopping or Ctrl+C,
-    deletes its files, hands the narration back to the queue and re-raises.
+    deletes its files, hands the narration back to the queue and re-raises. `yields` (a
+    worker's task): a run of lower priority than fresh work that has been waiting for
+    MASTHEAD_NARRATION_YIELD_AFTER seconds hands its narration back (queued again, with a
+    task of its own) and returns None, so the fresh one starts within seconds.
     """
     article = ArticlePage.objects.live().filter(pk=article_id).first()
     script = build_script(article) if article and narration_enabled(article) else None
@@ -225,7 +234,11 @@ def narration_generate(
     if narration is None:
         return None
     try:
-        current = _run(narration, script, engine, saved)
+        current = _run(narration, script, engine, saved, yields)
+    except YieldToFresh:
+        _discard(saved, narration.pk)
+        _hand_back_or_log(narration, enqueue=True)
+        return None
     except LeaseLost:
         _discard(saved, narration.pk)
         logger.warning("Narration of %s was taken over by another run; this one stops",
@@ -244,7 +257,8 @@ def narration_generate(
     return current
 
 
-def _run(narration: Narration, script: Script, engine: Engine | None, saved: list[str]):
+def _run(narration: Narration, script: Script, engine: Engine | None, saved: list[str],
+         yields: bool = False):  # fmt: skip
     token, started = narration.lease_token, time.monotonic()
     engine = engine or get_engine()
     # Loading the voice the first time can take a while: renew before speaking.
@@ -256,6 +270,8 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
         if share - last[0] >= 0.05 or time.monotonic() - last[1] >= every or share >= 1:
             narration_renew_lease(narration_id=narration.pk, token=token, progress=share)
             last[:] = [share, time.monotonic()]
+            if yields and share < 1 and fresh_work_waiting(narration):
+                raise YieldToFresh
 
     stem = f"narration/{narration.article_id}-{script.text_hash[:12]}"
     bitrate = getattr(settings, "MASTHEAD_NARRATION_BITRATE", 48)
