@@ -36,6 +36,7 @@
   var live = root.dataset.manifest ? { url: root.dataset.manifest, doc: null, index: 0, first: null,
     timer: null, failures: 0, waiting: false } : null;
   var liveStatus = root.querySelector(".narration-live");
+  var starting = false;  // play() called, playback not begun yet
 
   // The same format and rounding as the server's `clock` filter (narration_tags.py).
   function clock(seconds) {
@@ -144,8 +145,10 @@
 
   function play() {
     loadTimings();
+    starting = true;
     var promise = audio.play();
-    if (promise && promise.catch) promise.catch(function () { render(); });
+    var done = function () { starting = false; render(); };
+    if (promise && promise.then) promise.then(done, done); else starting = false;
   }
 
   function seekTo(time) {
@@ -228,7 +231,7 @@
         if (window.MastheadReadAlong) window.MastheadReadAlong.load(doc);
         if (doc.complete) clearInterval(live.timer);
         if (live.waiting) continueLive(true);
-        else if (doc.complete && audio.paused) switchToFinal(position(), false);
+        else if (doc.complete && audio.paused && !starting) switchToFinal(position(), false);
         render();
         return doc;
       });
@@ -268,8 +271,8 @@
     var handlers = {
       play: play,
       pause: function () { audio.pause(); },
-      seekbackward: function () { seekTo(audio.currentTime - 15); },
-      seekforward: function () { seekTo(audio.currentTime + 15); },
+      seekbackward: function () { seekTo(position() - 15); },
+      seekforward: function () { seekTo(position() + 15); },
       seekto: function (details) { seekTo(details.seekTime); }
     };
     Object.keys(handlers).forEach(function (action) {
@@ -298,14 +301,14 @@
   });
   Array.prototype.forEach.call(ui.querySelectorAll("[data-skip]"), function (button) {
     button.addEventListener("click", function () {
-      seekTo(audio.currentTime + parseFloat(button.dataset.skip));
+      seekTo(position() + parseFloat(button.dataset.skip));
     });
   });
   seek.addEventListener("keydown", function (event) {
     var target = event.key === "Home" ? 0 : event.key === "End" ? duration() : null;
     if (target === null && !(event.key in SEEK_KEYS)) return;
     event.preventDefault();
-    seekTo(target === null ? audio.currentTime + SEEK_KEYS[event.key] : target);
+    seekTo(target === null ? position() + SEEK_KEYS[event.key] : target);
   });
   seek.addEventListener("input", function () {
     seeking = true;
