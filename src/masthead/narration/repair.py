@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .live import without_parts
 from .models import Narration
 from .services import (
     Status,
@@ -19,7 +20,6 @@ from .services import (
     lease_is_stale,
     lease_seconds,
     max_attempts,
-    without_parts,
 )
 
 logger = logging.getLogger("masthead.narration")

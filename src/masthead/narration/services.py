@@ -29,6 +29,7 @@ from masthead.core.lanes import FRESH_PRIORITY, WorkerStopping
 from masthead.news.models import ArticlePage
 
 from .engines import Engine, get_engine
+from .live import record_first_part, without_parts
 from .models import Narration
 from .parts import LiveParts, live_parts_enabled, withdraw
 from .script import Script, build_script
@@ -140,26 +141,6 @@ def lease_is_stale(narration: Narration, now: datetime) -> bool:
     renewed = narration.lease_renewed_at
     expired = renewed is None or renewed < now - timedelta(seconds=lease_seconds())
     return narration.status == Status.RUNNING and expired
-
-
-def without_parts(narration: Narration) -> dict:
-    """The fields that forget the narration's live parts (an earlier run's); deletes their
-    files after the commit and, if readers were playing them, makes the page fresh."""
-    manifest = narration.manifest.name
-    if manifest:
-        transaction.on_commit(partial(_withdraw, narration, manifest))
-    return {"manifest": ""}
-
-
-def _withdraw(narration: Narration, manifest: str) -> None:
-    from .signals import narration_parts_changed
-
-    try:
-        withdraw(manifest)
-    except Exception:
-        logger.exception("Could not delete the live parts of %s", manifest)
-    if not narration.audio:  # readers had the parts, not a complete file
-        narration_parts_changed.send_robust(sender=Narration, narration=narration)
 
 
 def fail_stale_run(narration: Narration, now: datetime) -> None:
@@ -276,7 +257,7 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
     stem = f"narration/{narration.article_id}-{script.text_hash[:12]}"
     bitrate = getattr(settings, "MASTHEAD_NARRATION_BITRATE", 48)
     live = LiveParts(stem=stem, sample_rate=engine.sample_rate, bitrate=bitrate, saved=saved,
-                     on_first_part=partial(_went_live, narration, token),
+                     on_first_part=partial(record_first_part, narration, token),
                      enabled=live_parts_enabled())  # fmt: skip
     timings = synthesise(script, engine, on_progress, live.feed, live.sentence_done)
     mp3 = live.finish()
@@ -299,17 +280,6 @@ def _save(name: str, content: bytes, saved: list[str]) -> str:
     saved.append(default_storage.get_available_name(name))
     saved[-1] = default_storage.save(saved[-1], ContentFile(content))
     return saved[-1]
-
-
-def _went_live(narration: Narration, token: str, manifest: str) -> None:
-    """The run's first part is written: readers with no audio yet can play it."""
-    from .signals import narration_parts_changed
-
-    updated = Narration.objects.filter(pk=narration.pk, lease_token=token).update(manifest=manifest)
-    if not updated:
-        raise LeaseLost
-    narration.manifest.name = manifest
-    narration_parts_changed.send_robust(sender=Narration, narration=narration)
 
 
 def _discard(names: list[str], narration_id: int) -> None:
