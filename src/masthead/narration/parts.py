@@ -20,6 +20,7 @@ whose worker died leaves them to the run or repair that takes its narration over
 (`withdraw`). Who may fetch them: pages/protected_media.py, the rules of the final audio.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -82,9 +83,14 @@ def overwrite(name: str, content: bytes) -> None:
         return
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = f"{path}.{os.getpid()}.tmp"
-    with open(partial, "wb") as handle:
-        handle.write(content)
-    os.replace(partial, path)
+    try:
+        with open(partial, "wb") as handle:
+            handle.write(content)
+        os.replace(partial, path)
+    except BaseException:  # a full disk, or the worker stopping (WorkerStopping) meanwhile
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
 
 
 def withdraw(manifest: str) -> None:
