@@ -209,3 +209,29 @@ def test_an_archive_run_hands_its_narration_back_for_a_fresh_one_waiting_behind_
     assert services.narration_generate(article_id=new.pk, engine=InterruptedEngine()).status == (
         Narration.Status.READY
     )
+
+
+def test_the_page_is_made_fresh_when_the_first_part_appears_and_when_parts_are_withdrawn(
+    make_article, django_capture_on_commit_callbacks
+):
+    from masthead.narration.signals import narration_parts_changed
+
+    article = article_with_body(make_article)
+    sent, seen = [], {}
+
+    def receiver(sender, narration, **kwargs) -> None:
+        sent.append(narration.article_id)
+
+    def stop() -> None:
+        seen["sent while speaking"] = list(sent)
+        raise WorkerStopping
+
+    narration_parts_changed.connect(receiver)
+    try:
+        services.narration_request(article_id=article.pk, force=True, enqueue=False)
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(WorkerStopping):
+            services.narration_generate(article_id=article.pk, engine=InterruptedEngine(6, stop))
+    finally:
+        narration_parts_changed.disconnect(receiver)
+    assert seen["sent while speaking"] == [article.pk]  # the first part: show the player
+    assert sent == [article.pk, article.pk]  # handed back: the player goes again
