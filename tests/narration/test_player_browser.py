@@ -330,3 +330,55 @@ def test_a_sentence_typed_with_straight_quotes_and_dashes_is_highlighted_as_the_
     page.click('.article-body [data-block="1"]')
     page.wait_for_function(f"() => ({HIGHLIGHTED}).startsWith('“It’s late — again,” she said.')")
     assert page.errors == []
+
+
+class PausedMidway:
+    """The real voice; before chunk `at` it runs `meanwhile()`: the narration is half made."""
+
+    def __init__(self, at: int, meanwhile) -> None:
+        from masthead.narration.engines import get_engine
+
+        self.engine, self.at, self.meanwhile, self.count = get_engine(), at, meanwhile, 0
+        self.voice_id, self.sample_rate = self.engine.voice_id, self.engine.sample_rate
+
+    def speak(self, text: str):
+        self.count += 1
+        if self.count == self.at:
+            self.meanwhile()
+        return self.engine.speak(text)
+
+
+def test_while_the_narration_is_made_the_player_follows_its_parts_then_the_final_file(
+    live_server, make_article, page_in_browser
+):
+    body = [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in LONG_BODY[:5]]
+    article = make_article(title="Ferry runs late", body=body)
+    page = page_in_browser
+
+    def reader_listens() -> None:
+        page.goto(live_server.url + article.url, wait_until="networkidle")
+        assert "being prepared" in page.locator(".narration-heading").inner_text()
+        page.get_by_role("button", name="Play").click()
+        page.wait_for_function(f"() => ({HIGHLIGHTED}).startsWith('Ferry runs late')")
+        # The manifest arrived: the made length shows; the end of what is made is reachable.
+        page.wait_for_function(
+            "() => /\\d:\\d\\d/.test(document.querySelector('.player-total').textContent)"
+        )
+        page.focus(".player-seek")
+        page.keyboard.press("End")
+        page.locator(".narration-live", has_text="Preparing the next part").wait_for()
+        assert re.search(r"-live-[2-9]\.mp3$", page.evaluate("document.querySelector('audio').src"))
+
+    services.narration_request(article_id=article.pk, force=True, enqueue=False)
+    services.narration_generate(article_id=article.pk, engine=PausedMidway(10, reader_listens))
+    narration = Narration.objects.get(article=article)
+    assert narration.status == Narration.Status.READY
+    # Complete: the player goes on in the final file, from where the parts ended.
+    page.wait_for_function(
+        f"() => {{ const a = document.querySelector('audio'); return a.src.endsWith("
+        f"'{narration.audio.url}') && !a.paused && a.currentTime > 5; }}"
+    )
+    assert page.locator(".narration-live").is_hidden()
+    minutes, seconds = divmod(int(narration.duration), 60)
+    assert page.locator(".narration-length").inner_text() == f"· {minutes}:{seconds:02d}"
+    assert page.errors == []

@@ -171,7 +171,7 @@ def url_plan(signal, instance=None, narration=None) -> Plan:
     """The URLs one signal purges (for backends without tags)."""
     from wagtail.signals import page_published
 
-    from masthead.narration.signals import narration_ready
+    from masthead.narration.signals import narration_parts_changed, narration_ready
     from masthead.news.models import ArticlePage
 
     if signal is page_published:
@@ -179,7 +179,7 @@ def url_plan(signal, instance=None, narration=None) -> Plan:
             return Plan()  # scheduled for later: nothing readers can see changed yet
         if isinstance(instance, ArticlePage) and _is_new(instance):
             return article_plan(instance) or everything()
-    elif signal is narration_ready:
+    elif signal is narration_ready or signal is narration_parts_changed:
         article = ArticlePage.objects.live().filter(pk=narration.article_id).first()
         return narration_plan(article) if article else Plan()
     return everything()

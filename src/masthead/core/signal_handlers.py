@@ -28,7 +28,7 @@ def invalidate_on_commit(sender=None, signal=None, **kwargs) -> None:
 
 def register() -> None:
     from masthead.curation.models import EditorsPick, EditorsPicks
-    from masthead.narration.signals import narration_ready
+    from masthead.narration.signals import narration_parts_changed, narration_ready
     from masthead.news.models import Author
 
     for signal in (page_published, page_unpublished, post_page_move):
@@ -39,3 +39,5 @@ def register() -> None:
             signal.connect(invalidate_on_commit, sender=model,
                            dispatch_uid=f"pagecache-{model.__name__}-{id(signal)}")  # fmt: skip
     narration_ready.connect(invalidate_on_commit, dispatch_uid="pagecache-narration")
+    # The "being prepared" player appears with a run's first live part (narration/parts.py).
+    narration_parts_changed.connect(invalidate_on_commit, dispatch_uid="pagecache-narration-parts")

@@ -22,6 +22,9 @@ class Narration(models.Model):
     # The audio readers hear: kept until a new version is complete, even if that fails.
     audio = models.FileField(upload_to="narration/", blank=True, max_length=255)
     timings = models.FileField(upload_to="narration/", blank=True, max_length=255)
+    # The parts manifest of the latest run (parts.py): while it runs, readers with no
+    # complete audio yet play its first parts; once ready, it points players at `audio`.
+    manifest = models.FileField(upload_to="narration/", blank=True, max_length=255)
     audio_size = models.PositiveIntegerField(default=0)
     duration = models.FloatField(null=True, blank=True, help_text="Seconds.")
     voice = models.CharField(max_length=200, blank=True)
@@ -50,6 +53,19 @@ class Narration(models.Model):
     @property
     def has_audio(self) -> bool:
         return bool(self.audio)
+
+    @property
+    def is_live(self) -> bool:
+        """No complete audio yet, but the run in progress has made its first part."""
+        return not self.audio and self.status == self.Status.RUNNING and bool(self.manifest)
+
+    @property
+    def first_part_url(self) -> str:
+        from django.core.files.storage import default_storage
+
+        from .parts import part_name
+
+        return default_storage.url(part_name(self.manifest.name, 1))
 
     @property
     def percent(self) -> int:

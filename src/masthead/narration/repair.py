@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .live import without_parts
 from .models import Narration
 from .services import (
     Status,
@@ -64,7 +65,8 @@ def _requeue_stale(narration_id: int) -> bool:
         if narration.attempts >= max_attempts():
             fail_stale_run(narration, now)
             return True
-        _transition(narration, Status.QUEUED, progress=0.0, lease_token="", lease_renewed_at=None)
+        _transition(narration, Status.QUEUED, progress=0.0, lease_token="", lease_renewed_at=None,
+                    **without_parts(narration))  # fmt: skip
         again = partial(enqueue_generation, narration.article_id, narration.requested_hash,
                         narration.priority)  # fmt: skip
         transaction.on_commit(again)

@@ -10,6 +10,29 @@ from .models import Narration, PronunciationEntry
 LEXICON_CACHE_KEY = "masthead:narration:lexicon"
 
 
+def fresh_work_waiting(narration: Narration) -> bool:
+    """Is a narration of higher priority than `narration`'s (a fresh one, behind this
+    archive run) waiting, for MASTHEAD_NARRATION_YIELD_AFTER seconds (so an idle worker
+    would have taken it)? Never on a queue without priorities (there it would not go next),
+    nor for a retry, which waits for its own time."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .tasks import generate_narration
+
+    after = float(getattr(settings, "MASTHEAD_NARRATION_YIELD_AFTER", 1.0))
+    if after < 0 or not generate_narration.get_backend().supports_priority:
+        return False
+    return Narration.objects.filter(
+        status=Narration.Status.QUEUED,
+        attempts=0,
+        priority__gt=narration.priority,
+        requested_at__lte=timezone.now() - timedelta(seconds=after),
+    ).exists()
+
+
 def lexicon_entries() -> list[tuple[str, str]]:
     entries = cache.get(LEXICON_CACHE_KEY)
     if entries is None:
@@ -19,11 +42,12 @@ def lexicon_entries() -> list[tuple[str, str]]:
 
 
 def playable_narration(*, article_id: int) -> Narration | None:
-    """The narration readers can play: one with a complete audio file, else None."""
+    """The narration readers can play: one with a complete audio file, or, before there
+    is one, a run that has made its first live parts (`Narration.is_live`); else None."""
+    live = Q(status=Narration.Status.RUNNING) & ~Q(manifest="")
     return (
-        Narration.objects.filter(article_id=article_id)
-        .exclude(audio="")
-        .only("audio", "timings", "duration", "article_id", "status")
+        Narration.objects.filter(Q(article_id=article_id) & (~Q(audio="") | live))
+        .only("audio", "timings", "manifest", "duration", "article_id", "status")
         .first()
     )
 
@@ -39,7 +63,7 @@ def playable_narration_of(article) -> Narration | None:
         narration = article.narration
     except ObjectDoesNotExist:
         return None
-    return narration if narration.audio else None
+    return narration if narration.audio or narration.is_live else None
 
 
 def podcast_narrations(*, limit: int = 50) -> QuerySet:
@@ -54,10 +78,10 @@ def podcast_narrations(*, limit: int = 50) -> QuerySet:
 
 
 def narration_for_file(*, name: str) -> Narration | None:
-    """The narration whose audio or timings file is `name` (a storage name), with its
-    article; None for a file no narration refers to."""
+    """The narration whose audio, timings or live-parts manifest is `name` (a storage
+    name), with its article; None for a file no narration refers to."""
     return (
-        Narration.objects.filter(Q(audio=name) | Q(timings=name))
+        Narration.objects.filter(Q(audio=name) | Q(timings=name) | Q(manifest=name))
         .select_related("article")
         .defer("article__body")
         .first()

@@ -29,8 +29,11 @@ from masthead.core.lanes import FRESH_PRIORITY, WorkerStopping
 from masthead.news.models import ArticlePage
 
 from .engines import Engine, get_engine
+from .live import record_first_part, without_parts
 from .models import Narration
+from .parts import LiveParts, live_parts_enabled, withdraw
 from .script import Script, build_script
+from .selectors import fresh_work_waiting
 from .synthesis import synthesise
 
 logger = logging.getLogger("masthead.narration")
@@ -51,6 +54,11 @@ NOT_NARRATED = "The article is not published, or its narration is switched off: 
 
 class InvalidTransition(Exception):
     pass
+
+
+class YieldToFresh(Exception):
+    """An archive run stops for fresh work waiting behind it (a narration just published):
+    handed back like a stopping worker's, it is made again after the fresh one."""
 
 
 class LeaseLost(Exception):
@@ -137,7 +145,8 @@ def lease_is_stale(narration: Narration, now: datetime) -> bool:
 
 def fail_stale_run(narration: Narration, now: datetime) -> None:
     message = f"The worker stopped while narrating ({narration.attempts} attempts)."
-    _transition(narration, Status.FAILED, error=message, finished_at=now, lease_token="")
+    _transition(narration, Status.FAILED, error=message, finished_at=now, lease_token="",
+                **without_parts(narration))  # fmt: skip
     logger.error("Narration of %s failed: %s", article_label(narration.article_id), message)
 
 
@@ -167,7 +176,8 @@ def narration_claim(
             return None
         _transition(narration, Status.RUNNING, started_at=now, progress=0.0,
                     requested_hash=script.text_hash, attempts=narration.attempts + 1,
-                    lease_token=uuid.uuid4().hex, lease_renewed_at=now)  # fmt: skip
+                    lease_token=uuid.uuid4().hex, lease_renewed_at=now,
+                    **without_parts(narration))  # fmt: skip
     how = "Reclaiming (its worker stopped)" if stale else "Narrating"
     logger.info("%s %s: %d chunks, attempt %d of %d", how, article_label(article_id),
                 script.chunk_count, narration.attempts, max_attempts())  # fmt: skip
@@ -187,13 +197,16 @@ def narration_renew_lease(*, narration_id: int, token: str, progress: float) -> 
 
 
 def narration_generate(
-    *, article_id: int, engine: Engine | None = None, text_hash: str = ""
+    *, article_id: int, engine: Engine | None = None, text_hash: str = "", yields: bool = False
 ) -> Narration | None:
     """Generate the audio now, under a lease (the task, the `narrate` command).
 
     None when this run may not (see `narration_claim`), or lost its lease midway (its files
     are thrown away). Raises on failure, after recording it. On WorkerStopping or Ctrl+C,
-    deletes its files, hands the narration back to the queue and re-raises.
+    deletes its files, hands the narration back to the queue and re-raises. `yields` (a
+    worker's task): a run of lower priority than fresh work that has been waiting for
+    MASTHEAD_NARRATION_YIELD_AFTER seconds hands its narration back (queued again, with a
+    task of its own) and returns None, so the fresh one starts within seconds.
     """
     article = ArticlePage.objects.live().filter(pk=article_id).first()
     script = build_script(article) if article and narration_enabled(article) else None
@@ -202,7 +215,11 @@ def narration_generate(
     if narration is None:
         return None
     try:
-        current = _run(narration, script, engine, saved)
+        current = _run(narration, script, engine, saved, yields)
+    except YieldToFresh:
+        _discard(saved, narration.pk)
+        _hand_back_or_log(narration, enqueue=True)
+        return None
     except LeaseLost:
         _discard(saved, narration.pk)
         logger.warning("Narration of %s was taken over by another run; this one stops",
@@ -221,7 +238,8 @@ def narration_generate(
     return current
 
 
-def _run(narration: Narration, script: Script, engine: Engine | None, saved: list[str]):
+def _run(narration: Narration, script: Script, engine: Engine | None, saved: list[str],
+         yields: bool = False):  # fmt: skip
     token, started = narration.lease_token, time.monotonic()
     engine = engine or get_engine()
     # Loading the voice the first time can take a while: renew before speaking.
@@ -233,17 +251,22 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
         if share - last[0] >= 0.05 or time.monotonic() - last[1] >= every or share >= 1:
             narration_renew_lease(narration_id=narration.pk, token=token, progress=share)
             last[:] = [share, time.monotonic()]
+            if yields and share < 1 and fresh_work_waiting(narration):
+                raise YieldToFresh
 
-    samples, timings = synthesise(script, engine, on_progress)
-    from .audio import encode_mp3
-
-    bitrate = getattr(settings, "MASTHEAD_NARRATION_BITRATE", 48)
-    mp3 = encode_mp3(samples, sample_rate=engine.sample_rate, bitrate=bitrate)
     stem = f"narration/{narration.article_id}-{script.text_hash[:12]}"
-    _save(f"{stem}.mp3", mp3, saved)
+    bitrate = getattr(settings, "MASTHEAD_NARRATION_BITRATE", 48)
+    live = LiveParts(stem=stem, sample_rate=engine.sample_rate, bitrate=bitrate, saved=saved,
+                     on_first_part=partial(record_first_part, narration, token),
+                     enabled=live_parts_enabled())  # fmt: skip
+    timings = synthesise(script, engine, on_progress, live.feed, live.sentence_done)
+    mp3 = live.finish()
+    files = [_save(f"{stem}.mp3", mp3, saved)]
     timings_json = json.dumps(timings, ensure_ascii=False, separators=(",", ":"))
-    _save(f"{stem}.json", timings_json.encode(), saved)
-    current = _publish_audio(narration, saved, script, engine, timings["duration"], len(mp3))
+    files.append(_save(f"{stem}.json", timings_json.encode(), saved))
+    current = _publish_audio(narration, [*files, live.manifest], script, engine,
+                             timings["duration"], len(mp3))  # fmt: skip
+    live.complete(audio=files[0], timings_name=files[1], timings=timings)
     newer = current.status != Status.READY  # an edit or "Regenerate" came in meanwhile
     outcome = "installed; queued again for a newer request" if newer else "ready"
     label = article_label(narration.article_id)
@@ -252,23 +275,27 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
     return current
 
 
-def _save(name: str, content: bytes, saved: list[str]) -> None:
+def _save(name: str, content: bytes, saved: list[str]) -> str:
     # The name is known before writing starts, so a stop halfway still deletes the file.
     saved.append(default_storage.get_available_name(name))
     saved[-1] = default_storage.save(saved[-1], ContentFile(content))
+    return saved[-1]
 
 
 def _discard(names: list[str], narration_id: int) -> None:
-    """Delete a run's files, except those the narration plays (a stop after the swap)."""
+    """Delete a run's files (its live parts too), except those the narration plays (a stop
+    after the swap: the audio, its timings and the manifest that points at them)."""
     try:
-        row = Narration.objects.filter(pk=narration_id).values_list("audio", "timings").first()
-        for name in set(names) - set(row or ()):
+        row = Narration.objects.filter(pk=narration_id).values_list("audio", "timings", "manifest")
+        audio, timings, manifest = row.first() or ("", "", "")
+        keep = {audio, timings, manifest} if audio in names else set()
+        for name in set(names) - keep:
             default_storage.delete(name)
     except Exception:
         logger.exception("Could not delete the unfinished narration files %s", names)
 
 
-def _publish_audio(narration: Narration, saved: list[str], script: Script, engine: Engine,
+def _publish_audio(narration: Narration, files: list[str], script: Script, engine: Engine,
                    duration: float, size: int) -> Narration:  # fmt: skip
     """Swap the new files in, atomically; the old ones are deleted after the commit.
 
@@ -280,9 +307,10 @@ def _publish_audio(narration: Narration, saved: list[str], script: Script, engin
         current = Narration.objects.select_for_update().get(pk=narration.pk)
         if current.lease_token != narration.lease_token:
             raise LeaseLost
-        old = [f.name for f in (current.audio, current.timings) if f]
-        current.audio.name, current.timings.name = saved
-        fields = {"audio": current.audio, "timings": current.timings, "audio_size": size,
+        old = [f.name for f in (current.audio, current.timings, current.manifest) if f]
+        current.audio.name, current.timings.name, current.manifest.name = files
+        fields = {"audio": current.audio, "timings": current.timings,
+                  "manifest": current.manifest, "audio_size": size,
                   "duration": duration, "voice": engine.voice_id, "text_hash": script.text_hash,
                   "audio_updated_at": now, "finished_at": now}  # fmt: skip
         if current.status == Status.RUNNING:
@@ -291,7 +319,7 @@ def _publish_audio(narration: Narration, saved: list[str], script: Script, engin
             for name, value in fields.items():
                 setattr(current, name, value)
             current.save(update_fields=list(fields))
-        transaction.on_commit(partial(_delete_files, [n for n in old if n not in saved]))
+        transaction.on_commit(partial(_delete_files, [n for n in old if n not in files]))
     return current
 
 
@@ -331,7 +359,7 @@ def narration_hand_back(*, narration_id: int, token: str, enqueue: bool = False)
         if narration is None or narration.status != Status.RUNNING:
             return  # reclaimed meanwhile, or queued for a newer request: nothing to hand back
         _transition(narration, Status.QUEUED, progress=0.0, attempts=max(narration.attempts - 1, 0),
-                    lease_token="", lease_renewed_at=None)  # fmt: skip
+                    lease_token="", lease_renewed_at=None, **without_parts(narration))  # fmt: skip
         if enqueue:
             again = partial(enqueue_generation, narration.article_id, narration.requested_hash,
                             narration.priority)  # fmt: skip
@@ -360,7 +388,8 @@ def narration_fail(*, narration_id: int, error: Exception | str, token: str = ""
         ours = narration.status == Status.RUNNING and (not token or narration.lease_token == token)
         if ours:
             _transition(narration, Status.FAILED, error=message[:2000],
-                        finished_at=timezone.now(), lease_token="")  # fmt: skip
+                        finished_at=timezone.now(), lease_token="",
+                        **without_parts(narration))  # fmt: skip
     note = f"attempt {narration.attempts} of {max_attempts()}" if ours else "a newer run has it"
     logger.warning("Narration of %s failed (%s): %s", article_label(narration.article_id), note,
                    message)  # fmt: skip
@@ -368,3 +397,5 @@ def narration_fail(*, narration_id: int, error: Exception | str, token: str = ""
 
 def narration_delete_files(narration: Narration) -> None:
     _delete_files([f.name for f in (narration.audio, narration.timings) if f])
+    if narration.manifest:
+        withdraw(narration.manifest.name)

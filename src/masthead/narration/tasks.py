@@ -22,7 +22,9 @@ def generate_narration(article_id: int, text_hash: str = "") -> str:
     from . import services
 
     try:
-        narration = services.narration_generate(article_id=article_id, text_hash=text_hash)
+        narration = services.narration_generate(
+            article_id=article_id, text_hash=text_hash, yields=True
+        )
     except Exception as error:
         _retry_later(article_id, error)
         raise

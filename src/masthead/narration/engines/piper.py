@@ -112,17 +112,49 @@ def open_session(model: Path, options: onnxruntime.SessionOptions) -> onnxruntim
         ) from error
 
 
+GRAPH_LEVELS = {
+    "disable": onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL,
+    "basic": onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+    "extended": onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+    "all": onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
+}
+
+
+def session_options(
+    threads: int,
+    *,
+    graph: str = "all",
+    parallel: bool = False,
+    arena: bool = True,
+    spinning: bool = True,
+) -> onnxruntime.SessionOptions:
+    """onnxruntime's options for the voice. The defaults are the fastest measured on one
+    core (bench/narration_speed.py, docs/narration.md); the others are there to measure."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads  # 0: onnxruntime's own choice (every core)
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = GRAPH_LEVELS[graph]
+    options.execution_mode = (
+        onnxruntime.ExecutionMode.ORT_PARALLEL
+        if parallel
+        else onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    )
+    options.enable_cpu_mem_arena = arena
+    if not spinning:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
+
+
 class PiperEngine:
     def __init__(self, model: str = "", config: str = "", threads: int | None = None,
-                 volume: float = 0.9, length_scale: float | None = None):  # fmt: skip
+                 volume: float = 0.9, length_scale: float | None = None,
+                 session: dict | None = None):  # fmt: skip
         model_path, config_path = (Path(model), Path(config)) if model else default_voice_paths()
         if not config_path.name:
             config_path = Path(f"{model_path}.json")
         config = read_config(config_path)  # before the model: a broken config fails fast
-        threads = threads or getattr(settings, "MASTHEAD_NARRATION_THREADS", 1)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
+        threads = getattr(settings, "MASTHEAD_NARRATION_THREADS", 1) if threads is None else threads
+        options = session_options(threads, **(session or {}))
         self.voice = PiperVoice(session=open_session(model_path, options), config=config)
         self.sample_rate = self.voice.config.sample_rate
         self.voice_id = f"piper:{model_path.stem}"

@@ -3,7 +3,13 @@
    Play/pause, ±15 s, seek (arrow keys move 5 s), elapsed/total, speed, Media Session, a
    mini player that stays on screen while the article is read below the player, and
    read-along (readalong.js). The word timings are fetched only once the reader plays,
-   seeks or listens from a paragraph: most readers of an article never press Play. */
+   seeks or listens from a paragraph: most readers of an article never press Play.
+
+   While a narration is still being made (data-manifest: narration/parts.py), the audio
+   is its live parts, one after the other, on one timeline; the manifest (parts and
+   timings so far) is fetched on Play and polled until it says the audio is complete,
+   then the player moves to the final file at the same place. A manifest that is gone
+   (the run was interrupted) is followed no further. */
 (function () {
   "use strict";
 
@@ -26,6 +32,11 @@
   var playerInView = true;
   var timings = null;
   var headlineButton = null;
+  var POLL_MS = 2000;
+  var live = root.dataset.manifest ? { url: root.dataset.manifest, doc: null, index: 0, first: null,
+    timer: null, failures: 0, waiting: false } : null;
+  var liveStatus = root.querySelector(".narration-live");
+  var starting = false;  // play() called, playback not begun yet
 
   // The same format and rounding as the server's `clock` filter (narration_tags.py).
   function clock(seconds) {
@@ -43,13 +54,25 @@
     return words.join(" ");
   }
 
+  function fileDuration() {
+    return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : 0;
+  }
+
   function duration() {
-    return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : serverDuration;
+    if (live) return live.doc ? live.doc.duration : fileDuration();
+    return fileDuration() || serverDuration;
   }
 
   // The total the heading shows; the audio file's own length may differ by a few ms.
   function total() {
+    if (live) return live.doc ? live.doc.duration : 0;  // not known before the manifest
     return serverDuration || duration();
+  }
+
+  // Where the reader is in the whole narration (in a live part: the part's start plus).
+  function position() {
+    var part = live && live.doc && live.doc.parts[live.index];
+    return (part ? part.start : 0) + audio.currentTime;
   }
 
   function setText(elements, text) {
@@ -66,13 +89,13 @@
   function render() {
     renderToggles(!audio.paused && !audio.ended);
     renderHeadlineButton(!audio.paused && !audio.ended);
-    var now = Math.min(audio.currentTime, total());
-    setText(totalEls, clock(total()));
+    var now = Math.min(position(), total());
+    setText(totalEls, live && !total() ? "…" : clock(total()));
     if (seeking) return;
     setText(elapsedEls, clock(now));
     if (duration()) {
       seek.max = duration();
-      seek.value = audio.currentTime;
+      seek.value = position();
       seek.setAttribute("aria-valuetext", spoken(now) + " of " + spoken(total()));
     }
   }
@@ -96,7 +119,8 @@
   function renderHeadlineButton(playing) {
     if (!headlineButton) return;
     headlineButton.classList.toggle("playing", playing);
-    headlineButton.lastChild.textContent = playing ? "Pause" : "Listen (" + clock(total()) + ")";
+    var length = total() ? " (" + clock(total()) + ")" : "";
+    headlineButton.lastChild.textContent = playing ? "Pause" : "Listen" + length;
   }
 
   function renderMini() {
@@ -105,6 +129,7 @@
   }
 
   function loadTimings() {
+    if (live) return follow();
     if (!timings) {
       var url = root.dataset.timings;
       timings = (url && window.fetch ? fetch(url, { credentials: "same-origin" }) : Promise.reject())
@@ -120,14 +145,114 @@
 
   function play() {
     loadTimings();
+    starting = true;
     var promise = audio.play();
-    if (promise && promise.catch) promise.catch(function () { render(); });
+    var done = function () { starting = false; render(); };
+    if (promise && promise.then) promise.then(done, done); else starting = false;
   }
 
   function seekTo(time) {
     loadTimings();
-    audio.currentTime = Math.max(0, Math.min(duration() || 0, time));
+    var target = Math.max(0, Math.min(duration() || 0, time));
+    if (live && live.doc) seekLive(target); else audio.currentTime = target;
     render();
+  }
+
+  // --- live parts (a narration still being made) ---------------------------------------
+
+  function whenLoaded(then) {
+    var done = function () { audio.removeEventListener("loadedmetadata", done); then(); };
+    audio.addEventListener("loadedmetadata", done);
+  }
+
+  function setLiveStatus(text) {
+    if (liveStatus) liveStatus.textContent = text;
+  }
+
+  function loadSource(src, offset, resume) {
+    audio.src = src;
+    whenLoaded(function () {
+      audio.currentTime = offset;
+      if (resume) play();
+      render();
+    });
+  }
+
+  function loadPart(index, offset, resume) {
+    live.index = index;
+    live.waiting = false;
+    loadSource(live.doc.parts[index].src, offset, resume);
+  }
+
+  function partAt(time) {
+    var parts = live.doc.parts;
+    for (var i = parts.length - 1; i > 0; i--) if (parts[i].start <= time) return i;
+    return 0;
+  }
+
+  function seekLive(time) {
+    var index = partAt(time), start = live.doc.parts[index] ? live.doc.parts[index].start : 0;
+    if (index === live.index) audio.currentTime = time - start;
+    else loadPart(index, time - start, !audio.paused);
+  }
+
+  function switchToFinal(time, resume) {
+    var doc = live.doc;
+    clearInterval(live.timer);
+    live = null;
+    serverDuration = doc.duration;
+    timings = Promise.resolve(doc);  // the manifest holds every timing by now
+    root.dataset.timings = doc.timings;
+    var length = root.querySelector(".narration-length");
+    if (length) length.textContent = "· " + clock(doc.duration);
+    if (liveStatus) liveStatus.hidden = true;
+    loadSource(doc.audio, Math.min(time, doc.duration), resume);
+  }
+
+  // A part ended (or could not be loaded): the next one, the final file, or wait.
+  function continueLive(resume) {
+    var doc = live.doc;
+    var end = doc && doc.parts[live.index] ? doc.parts[live.index].end : position();
+    if (doc && doc.complete) return switchToFinal(end, resume);
+    if (doc && live.index + 1 < doc.parts.length) return loadPart(live.index + 1, 0, resume);
+    live.waiting = resume;
+    if (live.failures < 3) setLiveStatus("Preparing the next part…");
+  }
+
+  function fetchManifest() {
+    return fetch(live.url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; })
+      .then(function (doc) {
+        if (!live) return doc;
+        if (!doc) return manifestMissing();
+        live.doc = doc;
+        live.failures = 0;
+        if (window.MastheadReadAlong) window.MastheadReadAlong.load(doc);
+        if (doc.complete) clearInterval(live.timer);
+        if (live.waiting) continueLive(true);
+        else if (doc.complete && audio.paused && !starting) switchToFinal(position(), false);
+        render();
+        return doc;
+      });
+  }
+
+  // Gone three times in a row: the run was interrupted (its parts are withdrawn).
+  function manifestMissing() {
+    live.failures += 1;
+    if (live.failures >= 3) {
+      clearInterval(live.timer);
+      setLiveStatus("The rest of this narration is not ready. Please come back later.");
+    }
+    return null;
+  }
+
+  function follow() {
+    if (!live.first) {
+      live.first = fetchManifest();
+      live.timer = setInterval(fetchManifest, POLL_MS);
+    }
+    return live.first;
   }
 
   function playFrom(time) {
@@ -146,8 +271,8 @@
     var handlers = {
       play: play,
       pause: function () { audio.pause(); },
-      seekbackward: function () { seekTo(audio.currentTime - 15); },
-      seekforward: function () { seekTo(audio.currentTime + 15); },
+      seekbackward: function () { seekTo(position() - 15); },
+      seekforward: function () { seekTo(position() + 15); },
       seekto: function (details) { seekTo(details.seekTime); }
     };
     Object.keys(handlers).forEach(function (action) {
@@ -176,14 +301,14 @@
   });
   Array.prototype.forEach.call(ui.querySelectorAll("[data-skip]"), function (button) {
     button.addEventListener("click", function () {
-      seekTo(audio.currentTime + parseFloat(button.dataset.skip));
+      seekTo(position() + parseFloat(button.dataset.skip));
     });
   });
   seek.addEventListener("keydown", function (event) {
     var target = event.key === "Home" ? 0 : event.key === "End" ? duration() : null;
     if (target === null && !(event.key in SEEK_KEYS)) return;
     event.preventDefault();
-    seekTo(target === null ? audio.currentTime + SEEK_KEYS[event.key] : target);
+    seekTo(target === null ? position() + SEEK_KEYS[event.key] : target);
   });
   seek.addEventListener("input", function () {
     seeking = true;
@@ -194,7 +319,8 @@
     seekTo(parseFloat(seek.value));
   });
   speed.addEventListener("change", function () {
-    audio.playbackRate = parseFloat(speed.value);
+    // The default rate too: a new source (the next live part) would start at 1x.
+    audio.defaultPlaybackRate = audio.playbackRate = parseFloat(speed.value);
   });
   audio.addEventListener("play", function () {
     loadTimings();  // also when playback starts from a headset or the lock screen
@@ -206,7 +332,15 @@
     audio.addEventListener(name, render);
   });
 
-  window.MastheadPlayer = { audio: audio, root: root, loadTimings: loadTimings, playFrom: playFrom };
+  audio.addEventListener("ended", function () {
+    if (live) continueLive(true);
+  });
+  audio.addEventListener("error", function () {
+    if (live && live.first) fetchManifest().then(function () { if (live) continueLive(true); });
+  });
+
+  window.MastheadPlayer = { audio: audio, root: root, loadTimings: loadTimings, playFrom: playFrom,
+    moveTo: seekTo, position: position };
   root.classList.add("enhanced");
   ui.hidden = false;
   headlineButton = setUpHeadlineButton();

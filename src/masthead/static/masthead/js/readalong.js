@@ -111,7 +111,7 @@
 
   function update(force) {
     if (!segments.length) return;
-    var index = segmentAt(player.audio.currentTime);
+    var index = segmentAt(player.position());
     if (index === current && !force) return;
     current = index;
     show(index);
@@ -130,16 +130,16 @@
     var audio = player.audio;
     if (segments.length) {
       var start = startOf(blockIndex);
-      player.playFrom(start === null ? audio.currentTime : start);
+      player.playFrom(start === null ? player.position() : start);
       return;
     }
     // First use: start (muted) inside the click, which browsers require, then jump once
     // the timings have arrived.
     audio.muted = true;
-    player.playFrom(audio.currentTime);
+    player.playFrom(player.position());
     player.loadTimings().then(function () {
       var first = startOf(blockIndex);
-      if (first !== null) audio.currentTime = first;
+      if (first !== null) player.moveTo(first);
       audio.muted = false;
     });
   }
