@@ -12,13 +12,16 @@ message to as many recipients, one connection per batch as well: what the SMTP e
 alone costs here. The ratio send / baseline is what the bookkeeping leaves of it.
 
     python -m bench.newsletter_send                    # 100,000 subscribers
-    python -m bench.newsletter_send --subscribers 10000
+    python -m bench.newsletter_send --subscribers 10000 --baseline 5000
 
-The server, the sender and whatever else runs share this machine's cores.
+The server, the sender and whatever else runs share this machine's cores: on a busy
+machine wall-clock rates measure the share of CPU each process got, so the CPU time the
+sender and the baseline client used is printed too (messages per CPU-second).
 """
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -125,6 +128,17 @@ def environment(var: Path, port: int) -> dict[str, str]:
     return env
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a live process used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_send(env: dict[str, str], article_id: str, counter: Counter, count: int) -> dict:
     cmd = [
         sys.executable,
@@ -140,15 +154,17 @@ def measure_send(env: dict[str, str], article_id: str, counter: Counter, count: 
     started = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     samples, peak, first_at = [], 0, None
+    cpu_first = cpu_last = 0.0
     marks = [count * share // 10 for share in range(1, 11)]
     while proc.poll() is None:
         try:
             rss, hwm = memory_kb(proc.pid)
+            cpu_last = process_cpu(proc.pid)
         except (FileNotFoundError, ProcessLookupError):
             break
         peak = max(peak, hwm)
         if first_at is None and counter.received:
-            first_at = time.monotonic()
+            first_at, cpu_first = time.monotonic(), cpu_last
         while marks and counter.received >= marks[0]:
             samples.append((marks.pop(0), rss))
         time.sleep(0.05)
@@ -161,6 +177,7 @@ def measure_send(env: dict[str, str], article_id: str, counter: Counter, count: 
         "seconds": finished - started,
         "sending_seconds": sending_seconds,
         "peak_kb": peak,
+        "cpu": cpu_last - cpu_first,  # while sending (after rendering and queueing)
         "samples": samples,
         "output": out.strip(),
     }
@@ -169,8 +186,10 @@ def measure_send(env: dict[str, str], article_id: str, counter: Counter, count: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--baseline", type=int, default=20_000, help="messages of the baseline")
     args = parser.parse_args()
     count = args.subscribers
+    baseline_count = min(args.baseline, count)
     counter = Counter()
     port = free_port()
     controller = Controller(counter, hostname="127.0.0.1", port=port)
@@ -190,35 +209,56 @@ def main() -> None:
             received_by_send = counter.received
             message = var / "message.eml"
             message.write_bytes(counter.sample)
-            counter.received = 0
+            counter.received, cpu_before = 0, children_cpu()
             took = float(
                 run(
-                    [sys.executable, "-c", BASELINE, str(port), str(count), "200", str(message)],
+                    [
+                        sys.executable,
+                        "-c",
+                        BASELINE,
+                        str(port),
+                        str(baseline_count),
+                        "200",
+                        str(message),
+                    ],
                     env,
                 ).strip()
             )
+            baseline_cpu = children_cpu() - cpu_before
             received_by_baseline = counter.received
     finally:
         controller.stop()
-    report(count, send, received_by_send, took, received_by_baseline, len(counter.sample))
+    report(
+        count,
+        send,
+        received_by_send,
+        (took, baseline_cpu),
+        received_by_baseline,
+        len(counter.sample),
+    )
 
 
-def report(count, send, received, baseline_seconds, baseline_received, size) -> None:
+def report(count, send, received, baseline_times, baseline_received, size) -> None:
+    baseline_seconds, baseline_cpu = baseline_times
     rate = received / send["sending_seconds"] if send["sending_seconds"] else 0
     baseline = baseline_received / baseline_seconds if baseline_seconds else 0
     print(
         f"\nOne issue ({size / 1024:.1f} KiB message) to {count:,} subscribers, "
         f"SMTP on loopback (aiosmtpd), SQLite:"
     )
-    print(f"  {'':34} {'messages':>10} {'msg/s':>8} {'seconds':>8}")
+    print(f"  {'':34} {'messages':>10} {'msg/s':>8} {'seconds':>8} {'CPU s':>7} {'msg/CPU-s':>9}")
+    per_cpu = received / send["cpu"] if send["cpu"] else 0
     print(
         f"  {'send_newsletter (Masthead)':34} {received:>10,} {rate:>8.0f} "
-        f"{send['sending_seconds']:>8.1f}"
+        f"{send['sending_seconds']:>8.1f} {send['cpu']:>7.1f} {per_cpu:>9.0f}"
     )
+    base_per_cpu = baseline_received / baseline_cpu if baseline_cpu else 0
     print(
         f"  {'baseline: raw smtplib, same bytes':34} {baseline_received:>10,} "
-        f"{baseline:>8.0f} {baseline_seconds:>8.1f}"
+        f"{baseline:>8.0f} {baseline_seconds:>8.1f} {baseline_cpu:>7.1f} {base_per_cpu:>9.0f}"
     )
+    print("  (CPU s: the sending process's own CPU time while it sent; on a busy machine")
+    print("  msg/CPU-s is what one free core would do, msg/s what this run's share of it did)")
     print(f"  send / baseline: {rate / baseline:.2f}" if baseline else "")
     print(
         f"  whole command, start to end (render, queue {count:,} records): {send['seconds']:.1f} s"

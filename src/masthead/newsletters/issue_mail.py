@@ -7,6 +7,8 @@ absolute URLs, width and alt text. Plain text beside it. No open-tracking pixel 
 rewritten links: what a reader opens or clicks is not recorded.
 """
 
+import uuid
+
 import css_inline
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -97,6 +99,19 @@ def render_issue(send: Send) -> tuple[str, str]:
     return inliner.inline(html), text
 
 
+class IssueMessage(EmailMultiAlternatives):
+    """The send's own MIME boundary, made once: Python otherwise draws a random one per
+    message and searches both parts for it (an eighth of the cost of a message)."""
+
+    boundary = ""
+
+    def _create_alternatives(self, msg):
+        msg = super()._create_alternatives(msg)
+        if self.boundary and msg.is_multipart():
+            msg.set_boundary(self.boundary)
+        return msg
+
+
 class IssueTemplate:
     """A send's message, made per recipient: their unsubscribe and preferences links in
     the body and in the List-Unsubscribe headers (RFC 2369, one-click RFC 8058)."""
@@ -107,6 +122,7 @@ class IssueTemplate:
         self.subject = send.subject
         self.sender = sender_for(send.newsletter)
         self.html, self.text = send.html, send.text
+        self.boundary = f"=_masthead_{uuid.uuid4().hex}"
         self.domain = _domain()
         self.list_id = f"{send.newsletter.name} <{send.newsletter.slug}.{self.domain}>"
 
@@ -131,7 +147,7 @@ class IssueTemplate:
             "Precedence": "bulk",
             "Auto-Submitted": "auto-generated",
         }
-        message = EmailMultiAlternatives(
+        message = IssueMessage(
             self.subject,
             fill(self.text),
             self.sender,
@@ -139,6 +155,7 @@ class IssueTemplate:
             headers=headers,
             connection=connection,
         )
+        message.boundary = self.boundary
         message.attach_alternative(fill(self.html), "text/html")
         return message
 
