@@ -23,13 +23,13 @@ def search_terms(query: str) -> str:
 
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    page_obj = selectors.author_listing(author, request.GET.get("page"))
+    page_obj = selectors.author_listing(author, request.GET.get("page"), request.GET.get("before"))
     return render(request, "news/author_page.html", {"author": author, "page_obj": page_obj})
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    page_obj = selectors.tag_listing(tag, request.GET.get("page"))
+    page_obj = selectors.tag_listing(tag, request.GET.get("page"), request.GET.get("before"))
     return render(request, "news/tag_page.html", {"tag": tag, "page_obj": page_obj})
 
 
