@@ -6,12 +6,13 @@ import copy
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
@@ -27,7 +28,7 @@ from masthead.core.memo import current_generation, memo
 from . import images, keyset, page_context
 from .lead import lead_html
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
-from .visibility import searchable, visible_to_readers
+from .visibility import needs_restriction_check, searchable, visible_to_readers
 
 NAV_CACHE_KEY = "masthead:nav-sections:2"  # :2 added slug and depth
 SECTION_BLOCK_SIZE = 3
@@ -216,11 +217,15 @@ class Listing:
         # Walking reads about (rows wanted) × (articles / members) index entries;
         # picking reads every member once.
         walking_cost = stop * article_count()
-        way = self.walk if self.total * self.total >= walking_cost else self.pick
-        rows = newest_first(way)
-        if self.cursor is not None:
-            rows = rows.filter(keyset.older_than(self.cursor))
-        return list(rows.values_list("pk", flat=True)[start:stop])
+        walk = self.total * self.total >= walking_cost
+
+        def rows() -> QuerySet:
+            rows = newest_first(self.walk if walk else self.pick)
+            if self.cursor is not None:
+                rows = rows.filter(keyset.older_than(self.cursor))
+            return rows.values_list("pk")[start:stop]
+
+        return compiled_ids(("listing", self.key, walk, start, stop, self.cursor), rows)
 
     def __getitem__(self, key: slice) -> list[ArticlePage]:
         ids = self.ids(key)
@@ -325,27 +330,12 @@ def section_listing(section: SectionPage, number, cursor: str | None = None) -> 
 def home_context(*, popular: list[tuple[int, int]] = (), picks: list[int] = ()) -> dict[str, Any]:
     """Lead, top stories, a block per section and the rails (`popular`: ranked (id, views),
     `picks`: ids, chosen by the apps above news; see masthead/pages): the ids in one
-    query, every card in one more, however many sections and articles there are.
-
-    Each section's newest few come from a subquery of their own that stops after a
-    handful of rows, not from ranking every article of every section; the subqueries
-    are joined with UNION ALL (ORed together, PostgreSQL scanned every article).
+    query, every card in one more (none when the CardStore has them: cards_by_id),
+    however many sections and articles there are.
     """
     sections = nav_sections()
-    visible = visible_to_readers(ArticlePage.objects.all())
-    newest = [newest_first(visible).values("pk")[:LATEST_SIZE]]
-    newest += [
-        # A section's newest beyond the latest few: enough for its block in any case.
-        # The path as a LIKE, so the database walks published_at (see Listing).
-        newest_first(visible.filter(path__startswith=s["path"])).values("pk")[
-            : SECTION_BLOCK_SIZE + LATEST_SIZE
-        ]
-        for s in sections
-    ]
-    # SQLite allows no LIMIT in a UNION's parts, but does inside their subqueries.
-    parts = [ArticlePage.objects.filter(pk__in=q).order_by().values_list("pk") for q in newest]
-    ids = {pk for (pk,) in parts[0].union(*parts[1:], all=True)}
-    # From the CardStore: loaded and rendered once per publish (cards_by_id).
+    key = ("home", tuple(s["path"] for s in sections))
+    ids = set(compiled_ids(key, lambda: _home_ids(sections)))
     found = cards_by_id(ids | {pk for pk, _ in popular} | set(picks))
     cards = sorted(
         (found[pk] for pk in ids if pk in found),
@@ -360,6 +350,57 @@ def home_context(*, popular: list[tuple[int, int]] = (), picks: list[int] = ()) 
         "most_popular": with_views(popular, found),
         "editors_picks": [found[pk] for pk in picks if pk in found],
     }
+
+
+def _home_ids(sections: list[dict[str, Any]]) -> QuerySet:
+    """The ids of the home page's articles: the newest few, and each section's.
+
+    Each section's newest few come from a subquery of their own that stops after a
+    handful of rows, not from ranking every article of every section; the subqueries
+    are joined with UNION ALL (ORed together, PostgreSQL scanned every article).
+    """
+    visible = visible_to_readers(ArticlePage.objects.all())
+    newest = [newest_first(visible).values("pk")[:LATEST_SIZE]]
+    newest += [
+        # A section's newest beyond the latest few: enough for its block in any case.
+        # The path as a LIKE, so the database walks published_at (see Listing).
+        newest_first(visible.filter(path__startswith=s["path"])).values("pk")[
+            : SECTION_BLOCK_SIZE + LATEST_SIZE
+        ]
+        for s in sections
+    ]
+    # SQLite allows no LIMIT in a UNION's parts, but does inside their subqueries.
+    parts = [ArticlePage.objects.filter(pk__in=q).order_by().values_list("pk") for q in newest]
+    return parts[0].union(*parts[1:], all=True)
+
+
+_compiled_sql: dict[tuple, tuple[str, tuple]] = {}
+COMPILED_KEPT = 64
+
+
+def compiled_ids(key: tuple, build: Callable[[], QuerySet]) -> list[Any]:
+    """The first column of `build()`'s rows, its SQL compiled once per process for `key`.
+
+    `key` must name everything the SQL depends on besides the visibility rule, which is
+    added here (news/visibility.py leaves its check out when no restriction exists).
+    Building and compiling the home page's UNION of six subqueries was 60 % of the
+    page's render, running it a tenth.
+    """
+    full_key = (connection.alias, connection.vendor, needs_restriction_check(), *key)
+    compiled = _compiled_sql.get(full_key)
+    if compiled is None:
+        queryset = build()
+        try:
+            sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        except EmptyResultSet:  # a slice of nothing ([0:0], an empty listing's page)
+            return []
+        compiled = (sql, tuple(params))
+        if len(_compiled_sql) >= COMPILED_KEPT:
+            _compiled_sql.clear()
+        _compiled_sql[full_key] = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def section_blocks(
