@@ -40,7 +40,10 @@ def test_a_listing_shows_one_page_of_cards_newest_first(client, five_articles, l
 @pytest.mark.parametrize("listing", LISTINGS)
 def test_a_listing_links_to_the_next_page_only_on_the_first_page(client, five_articles, listing):
     soup = soup_of(client.get(LISTINGS[listing]()))
-    assert soup.select_one('a[rel="next"]')["href"] == "?page=2"
+    older = soup.select_one('a[rel="next"]')["href"]
+    # The link says where page 2 starts (news/keyset.py), after the last card shown.
+    assert older.startswith("?page=2&before=")
+    assert card_titles(soup_of(client.get(LISTINGS[listing]() + older))) == ["Story 3", "Story 2"]
     assert soup.select_one('a[rel="prev"]') is None
     assert soup.select_one(".pagination-status").get_text(strip=True) == "Page 1 of 3"
 
@@ -49,7 +52,7 @@ def test_a_listing_links_to_the_next_page_only_on_the_first_page(client, five_ar
 def test_a_middle_page_links_both_ways(client, five_articles, listing):
     soup = soup_of(client.get(LISTINGS[listing](), {"page": 2}))
     assert card_titles(soup) == ["Story 3", "Story 2"]
-    assert soup.select_one('a[rel="next"]')["href"] == "?page=3"
+    assert soup.select_one('a[rel="next"]')["href"].startswith("?page=3&before=")
     assert soup.select_one('a[rel="prev"]')["href"] == "?page=1"
 
 
@@ -283,3 +286,26 @@ def test_a_missing_page_gets_a_friendly_not_found_page_with_search(client, secti
     assert form["action"] == "/search/"
     assert form.select_one("input[name=q]") is not None
     assert soup.select_one("nav.sections-nav a[href='/news/']") is not None
+
+
+@pytest.mark.parametrize("listing", LISTINGS)
+def test_following_older_links_walks_every_page_in_order(client, five_articles, listing):
+    url, seen, statuses = LISTINGS[listing](), [], []
+    while url:
+        soup = soup_of(client.get(url))
+        seen += card_titles(soup)
+        statuses.append(soup.select_one(".pagination-status").get_text(strip=True))
+        older = soup.select_one('a[rel="next"]')
+        url = LISTINGS[listing]() + older["href"] if older else None
+    assert seen == [f"Story {n}" for n in range(5, 0, -1)]
+    assert statuses == ["Page 1 of 3", "Page 2 of 3", "Page 3 of 3"]
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["abc", "12-", "-12", "1.5-3", "١٢٣-٤", "9" * 30 + "-1", "1" * 41, "99999999999999999999-1"],
+)
+def test_a_cursor_that_is_not_one_is_ignored(client, five_articles, cursor):
+    response = client.get("/news/", {"page": 2, "before": cursor})
+    assert response.status_code == 200
+    assert card_titles(soup_of(response)) == ["Story 3", "Story 2"]

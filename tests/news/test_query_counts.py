@@ -131,3 +131,50 @@ def test_the_home_page_query_count_does_not_grow_with_its_articles(
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     assert len(soup.select("section.section-block")) == 4
     assert len(soup.select(".editors-picks .card")) == 4
+
+
+def older_link(client, url: str) -> str:
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    return url + soup.select_one('a[rel="next"]')["href"]
+
+
+def test_tag_author_and_deep_pages_run_the_same_queries_however_much_they_list(
+    client, make_article, images, home, settings, django_assert_num_queries
+):
+    # A page of two cards: the quiet listings fill one page, the busy ones three, with
+    # more authors per card and more tags per article.
+    settings.MASTHEAD_PAGE_SIZE = 2
+    quiet = home.add_child(instance=SectionPage(title="Quiet", slug="quiet"))
+    quiet.save_revision().publish()
+    busy = home.add_child(instance=SectionPage(title="Busy", slug="busy"))
+    busy.save_revision().publish()
+    fill_section(make_article, images, quiet, 1, "q")
+    team = [Author.objects.create(name=f"Writer {n}", slug=f"writer-{n}") for n in range(3)]
+    for n in range(6):
+        make_article(title=f"Busy story {n}", parent=busy, hero_image=images(), authors=team,
+                     tags=["tides", "harbour", "ferries", f"extra-{n}"])  # fmt: skip
+    pairs = [
+        ("/tags/tag-0/", "/tags/harbour/"),
+        ("/authors/writer-q-0/", "/authors/writer-0/"),
+        (quiet.url, busy.url + "?page=2"),
+        (quiet.url, older_link(client, busy.url + "?page=2")),
+        ("/tags/tag-0/", older_link(client, "/tags/harbour/")),
+    ]
+    for few, many in pairs:
+        expected, _ = count_queries(client, few)
+        client.get(many)
+        with django_assert_num_queries(expected):
+            response = client.get(many)
+        assert len(BeautifulSoup(response.content, "html.parser").select("main .card")) == 2
+
+
+def test_the_topics_index_runs_the_same_queries_for_three_topics_or_thirty(
+    client, make_article, django_assert_num_queries
+):
+    make_article(tags=["one", "two", "three"])
+    expected, _ = count_queries(client, "/topics/")
+    for n in range(9):
+        make_article(tags=[f"more-{n}-{k}" for k in range(3)])
+    with django_assert_num_queries(expected):
+        response = client.get("/topics/")
+    assert len(BeautifulSoup(response.content, "html.parser").select(".topic-list li")) == 30

@@ -50,6 +50,12 @@ def _check_needed() -> bool:
     return settings.MASTHEAD_MEMO_SECONDS <= 0 or restrictions_exist()
 
 
+def needs_restriction_check() -> bool:
+    """Whether the visibility rule's SQL includes the restriction check: part of the key
+    of SQL compiled once and kept (news/selectors.compiled_ids)."""
+    return _check_needed()
+
+
 def restricted(path_field: str = "path") -> Exists:
     """True for rows whose page (its tree path in `path_field`) has a view restriction on
     itself or an ancestor: a restricted page's path is a prefix of its descendants'."""

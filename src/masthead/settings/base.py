@@ -263,6 +263,8 @@ MASTHEAD_NARRATION_ENABLED = os.environ.get("MASTHEAD_NARRATION_ENABLED", "1") =
 # Full-page cache for anonymous readers (see docs/caching.md).
 MASTHEAD_PAGE_CACHE_ENABLED = os.environ.get("MASTHEAD_PAGE_CACHE_ENABLED", "1") == "1"
 MASTHEAD_PAGE_CACHE_SECONDS = int(os.environ.get("MASTHEAD_PAGE_CACHE_SECONDS", "240"))
+# `before`: a listing's "Older" link (news/keyset.py) is a page of its own.
+MASTHEAD_PAGE_CACHE_QUERY_PARAMS = ("page", "q", "before")
 # Article cards (image, sizes, byline) each web process keeps until the next publish
 # (news/selectors.CardStore); 0 turns the store off.
 MASTHEAD_CARD_CACHE_SIZE = int(os.environ.get("MASTHEAD_CARD_CACHE_SIZE", "500"))

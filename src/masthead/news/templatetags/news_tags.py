@@ -84,18 +84,22 @@ def typographic(value) -> str:
 
 # The query parameters listing pages read besides `page`: the search words. Anything else
 # in the address (utm_source, fbclid, ...) is left out of the links, because the page cache
-# keys a page on `page` and `q` only (MASTHEAD_PAGE_CACHE_QUERY_PARAMS): a link copying the
-# whole query string would store one visitor's parameters in the page served to everyone.
+# keys a page on `page`, `q` and `before` only (MASTHEAD_PAGE_CACHE_QUERY_PARAMS): a link
+# copying the whole query string would store one visitor's parameters in the page served
+# to everyone.
 LISTING_PARAMS = ("q",)
 
 
 @register.simple_tag(takes_context=True)
-def pagination_url(context, page: int) -> str:
-    """`?page=N`, keeping the search words and nothing else from the current address."""
+def pagination_url(context, page: int, before: str = "") -> str:
+    """`?page=N`, keeping the search words and nothing else from the current address;
+    with `before` (an "Older" link's cursor, news/keyset.py) the next page starts there."""
     query = QueryDict(mutable=True)
     for name in LISTING_PARAMS:
         value = context["request"].GET.get(name)
         if value:
             query[name] = value
     query["page"] = page
+    if before:
+        query["before"] = before
     return "?" + query.urlencode()

@@ -14,22 +14,23 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 from masthead.core.health import new_worker_id, start_heartbeat
 from masthead.core.lanes import FAST_LANE, SLOW_LANE
+from masthead.core.scheduled_publishing import publish_due
 
 logger = logging.getLogger("masthead.worker")
 LANE_QUEUES = {"fast": [FAST_LANE], "slow": [SLOW_LANE], "all": [FAST_LANE, SLOW_LANE]}
 
 
 def publish_due_pages() -> None:
-    """Publish pages whose scheduled time has come (Wagtail's publish_scheduled)."""
+    """Publish pages whose scheduled time has come, each once however many workers run
+    this at the same moment (core/scheduled_publishing.py)."""
     try:
-        call_command("publish_scheduled", verbosity=0)
+        publish_due()
     except Exception:
         logger.exception("Scheduled publishing failed; retrying at the next interval")
     finally:
