@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import F, Max, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet, Subquery
 from taggit.models import Tag
 from wagtail.models import Page, PageQuerySet
 
@@ -89,14 +89,17 @@ def sitemap_pages() -> PageQuerySet:
     return visible_to_readers(Page.objects.type(HomePage, SectionPage)).order_by("path")
 
 
-def sitemap_articles() -> QuerySet:
-    """Rows, not pages: a sitemap page lists up to 50,000 of them. In id order, so a
-    page of the sitemap keeps its URLs as new articles are added."""
-    return (
-        visible_to_readers(ArticlePage.objects.all())
-        .order_by("pk")
-        .values("pk", "url_path", "last_published_at", "hero_image__file")
-    )
+def sitemap_article_rows(*, after: int, limit: int) -> list[dict]:
+    """Rows, not pages, of the visible articles from the `after`-th on in id order (a
+    page of the sitemap keeps its URLs as new articles are added): a keyset range. The
+    id the range starts after is found by walking the page-id index in the same query;
+    then at most `limit` rows are read from there."""
+    visible = visible_to_readers(ArticlePage.objects.all()).order_by("pk")
+    rows = visible.values("pk", "url_path", "last_published_at", "hero_image__file")
+    if after > 0:
+        start = visible.values("pk")[after - 1 : after]
+        rows = rows.filter(pk__gt=Subquery(start))
+    return list(rows[:limit])
 
 
 def sitemap_authors() -> QuerySet:

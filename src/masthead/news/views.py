@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from . import corrections, selectors
 from .models import Author
+from .search import search_listing
 from .topics import topics_with_counts
 
 MAX_QUERY_LENGTH = 200
@@ -55,7 +56,7 @@ def search(request: HttpRequest) -> HttpResponse:
         try:
             # A savepoint, so a refused search leaves the connection usable (PostgreSQL).
             with transaction.atomic():
-                page_obj = selectors.search_listing(search_terms(query), request.GET.get("page"))
+                page_obj = search_listing(search_terms(query), request.GET.get("page"))
         except DatabaseError:
             # The search engine could not parse the terms (stray operators, say).
             logger.info("Search query refused by the backend: %r", query)
