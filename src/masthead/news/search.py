@@ -120,27 +120,33 @@ class PostgresFullText:
 def full_text_for(results) -> SQLiteFullText | PostgresFullText | None:
     """The index behind Wagtail search results, when it is one of the database backends
     this module knows and the query is a search (not "everything" or a negation)."""
-    from modelsearch.backends.database.postgres.postgres import PostgresSearchQueryCompiler
+    from modelsearch.backends.database.postgres.postgres import (
+        PostgresAutocompleteQueryCompiler,
+        PostgresSearchQueryCompiler,
+    )
     from modelsearch.query import MatchAll, Not
 
     compiler = getattr(results, "query_compiler", None)
     if compiler is None:
         return None
-    if type(compiler) is PostgresSearchQueryCompiler:
+    if isinstance(compiler, PostgresSearchQueryCompiler):
+        if isinstance(compiler, PostgresAutocompleteQueryCompiler):
+            return None
         if isinstance(compiler.query, (MatchAll, Not)):
             return None
         return PostgresFullText(compiler, compiler.query, compiler.get_config(results.backend))
-    if not type(compiler).__module__.startswith("modelsearch.backends.database.sqlite."):
-        return None
     try:
         from modelsearch.backends.database.sqlite.query import normalize
         from modelsearch.backends.database.sqlite.sqlite import (
+            SQLiteAutocompleteQueryCompiler,
             SQLiteFTSIndexEntry,
             SQLiteSearchQueryCompiler,
         )
     except (ImportError, LookupError):  # SQLite without FTS5 (Wagtail's fallback backend)
         return None
-    if type(compiler) is not SQLiteSearchQueryCompiler or SQLiteFTSIndexEntry is None:
+    if not isinstance(compiler, SQLiteSearchQueryCompiler) or SQLiteFTSIndexEntry is None:
+        return None
+    if isinstance(compiler, SQLiteAutocompleteQueryCompiler):
         return None
     query = normalize(compiler.query)
     if isinstance(query, (MatchAll, Not)):
