@@ -150,7 +150,9 @@ def measure_here(label: str, url: str, runs: int) -> dict:
 
 
 def measure(env: dict, source: Path, label: str, url: str, runs: int) -> dict | None:
-    env = {**env, "PYTHONPATH": f"{source}{os.pathsep}{REPO}"}
+    # Connections kept across requests, as in production: a new PostgreSQL connection per
+    # request would cost more than the searches measured.
+    env = {**env, "PYTHONPATH": f"{source}{os.pathsep}{REPO}", "CONN_MAX_AGE": "600"}
     cmd = [sys.executable, "-m", "bench.search_scale", "--json-measure", label, url,
            "--runs", str(runs)]  # fmt: skip
     try:
@@ -166,14 +168,14 @@ def measure(env: dict, source: Path, label: str, url: str, runs: int) -> dict | 
 
 def cell(result: dict | None) -> str:
     if result is None:
-        return f"> {TIMEOUT} s".rjust(11) + "     "
-    return f"{result['ms']:>11,.1f}{result['queries']:>5}"
+        return f"> {TIMEOUT} s".rjust(13) + "     "
+    return f"{result['ms']:>13,.1f}{result['queries']:>5}"
 
 
 def run_engine(engine: str, args, current: Path, baseline: Path | None) -> None:
     envs = newsrooms(engine, Path(args.work), args.count, args.rebuild)
     head = "".join(
-        f"{f'{code} @{n:,}':>16}"
+        f"{f'{code} @{n:,}':>18}"
         for n in envs
         for code in (("baseline", "now") if baseline else ("now",))
     )

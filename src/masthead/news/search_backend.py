@@ -15,7 +15,19 @@ IN subquery that SQLite evaluates once; the slice is then that queryset filtered
 ids, in rank order. Counts, facets, unranked and unbounded searches are Wagtail's own.
 """
 
-from django.db.models import BigIntegerField, Case, CharField, F, IntegerField, Value, When
+from collections import OrderedDict
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from modelsearch.backends.database import SearchBackend as database_backend
 
@@ -46,48 +58,60 @@ def _compilers():
                 return super().search(config, start, stop, score_field)
             return ranked
 
-        def ranked_slice(self, config, start, stop, score_field):
+        def fts_matches(self, config):
+            """The FTS rows matching the query, for this model's content types, with the
+            object's key as a number where keys are numbers (SQLite compares a number
+            column with text values without its index)."""
             from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
             from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry
-            from modelsearch.query import MatchAll, Not
             from modelsearch.utils import get_descendants_content_types_pks
 
-            query = normalize(self.query)
-            if (
-                not self.order_by_relevance
-                or score_field is not None
-                or stop is None
-                or isinstance(query, (MatchAll, Not))
-            ):
-                return None
             match = MatchExpression(
-                self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config)
+                self.fields or self.FTS_TABLE_FIELDS,
+                self.build_search_query(normalize(self.query), config),
             )
-            rank = self._build_rank_expression(self.get_search_vectors(), config)
-            candidates = self.queryset.order_by().annotate(key=Cast("pk", output_field=CharField()))
-            ids = list(
+            types = get_descendants_content_types_pks(self.queryset.model)
+            return (
                 SQLiteFTSIndexEntry.objects.filter(match)
                 # "+ 0": no index on the content type, so SQLite starts from the match.
                 .annotate(content_type=F("index_entry__content_type_id") + Value(0))
-                .filter(
-                    content_type__in=get_descendants_content_types_pks(self.queryset.model),
-                    index_entry__object_id__in=candidates.values("key"),
-                )
-                .annotate(score=rank, tie=self.tie_break())
-                .order_by("score", "-tie")
-                .values_list("index_entry__object_id", flat=True)[start:stop]
+                .filter(content_type__in=types)
+                .annotate(key=self.object_key())
             )
-            pk_field = self.queryset.model._meta.pk
-            pks = [pk_field.to_python(pk) for pk in ids]
+
+        def matching(self, config):
+            """The caller's queryset narrowed to the matches, unordered: for counts and
+            facets (SQLite walks the match's keys, not the whole table)."""
+            return self.queryset.order_by().filter(pk__in=self.fts_matches(config).values("key"))
+
+        def plain(self):
+            from modelsearch.backends.database.sqlite.query import normalize
+            from modelsearch.query import MatchAll, Not
+
+            return not isinstance(normalize(self.query), (MatchAll, Not))
+
+        def ranked_slice(self, config, start, stop, score_field):
+            if not self.order_by_relevance or score_field is not None or stop is None:
+                return None
+            if not self.plain():
+                return None
+            rank = self._build_rank_expression(self.get_search_vectors(), config)
+            candidate = self.queryset.order_by().filter(pk=OuterRef("key"))
+            ids = list(
+                self.fts_matches(config)
+                .filter(Exists(candidate))
+                .annotate(score=rank)
+                .order_by("score", "-key")
+                .values_list("key", flat=True)[start:stop]
+            )
             position = Case(
-                *(When(pk=pk, then=Value(n)) for n, pk in enumerate(pks)),
+                *(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)),
                 output_field=IntegerField(),
             )
-            results = self.queryset.filter(pk__in=pks)
-            return results.order_by(position) if pks else results
+            results = self.queryset.filter(pk__in=ids)
+            return results.order_by(position) if ids else results
 
-        def tie_break(self):
-            # Wagtail breaks ties by "-pk": numerically, where the ids are numbers.
+        def object_key(self):
             if self.queryset.model._meta.pk.get_internal_type() in INTEGER_KEYS:
                 return Cast("index_entry__object_id", BigIntegerField())
             return F("index_entry__object_id")
@@ -102,13 +126,41 @@ def _compilers():
 
 
 def _backend_class():
-    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+    from modelsearch.backends.database.sqlite.sqlite import (
+        SQLiteSearchBackend,
+        SQLiteSearchResults,
+    )
 
     search, autocomplete = _compilers()
+
+    class Results(SQLiteSearchResults):
+        def _matching(self):
+            compiler = self.query_compiler
+            if not compiler.plain():
+                return None
+            return compiler.matching(compiler.get_config(self.backend))
+
+        def _do_count(self):
+            compiler = self.query_compiler
+            if not compiler.plain():
+                return super()._do_count()
+            # From the match's side: each match's object checked against the queryset.
+            candidate = compiler.queryset.order_by().filter(pk=OuterRef("key"))
+            matches = compiler.fts_matches(compiler.get_config(self.backend))
+            count = matches.filter(Exists(candidate)).count()
+            return max(0, min(count, self.stop or count) - self.start)
+
+        def facet(self, field_name):
+            matching = self._matching()
+            if matching is None or self.query_compiler._get_filterable_field(field_name) is None:
+                return super().facet(field_name)
+            rows = matching.values(field_name).annotate(count=Count("pk")).order_by("-count")
+            return OrderedDict((row[field_name], row["count"]) for row in rows)
 
     class OnePass(SQLiteSearchBackend):
         query_compiler_class = search
         autocomplete_query_compiler_class = autocomplete
+        results_class = Results
 
     return OnePass
 
