@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import F, Max, Prefetch, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, QuerySet, Subquery
 from taggit.models import Tag
 from wagtail.models import Page, PageQuerySet
 
@@ -15,7 +15,7 @@ from masthead.news.models import (
     HomePage,
     SectionPage,
 )
-from masthead.news.visibility import has_visible_page, visible_q, visible_to_readers
+from masthead.news.visibility import has_visible_page, visible_to_readers
 
 from .models import Webhook
 
@@ -89,33 +89,64 @@ def sitemap_pages() -> PageQuerySet:
     return visible_to_readers(Page.objects.type(HomePage, SectionPage)).order_by("path")
 
 
-def sitemap_articles() -> QuerySet:
-    """Rows, not pages: a sitemap page lists up to 50,000 of them. In id order, so a
-    page of the sitemap keeps its URLs as new articles are added."""
-    return (
-        visible_to_readers(ArticlePage.objects.all())
-        .order_by("pk")
-        .values("pk", "url_path", "last_published_at", "hero_image__file")
+def visible_article_pages() -> PageQuerySet:
+    """Visible articles as rows of the page table alone. On SQLite an article row keeps
+    its body before its later columns (hero image): scanning or joining it reads every
+    body, hundreds of megabytes at 100,000 articles."""
+    from modelsearch.utils import get_descendants_content_types_pks
+
+    articles = Page.objects.filter(
+        content_type_id__in=get_descendants_content_types_pks(ArticlePage)
+    )
+    return visible_to_readers(articles)
+
+
+def sitemap_article_rows(*, after: int, limit: int) -> list[dict]:
+    """Rows, not pages, of the visible articles from the `after`-th on in id order (a
+    page of the sitemap keeps its URLs as new articles are added): a keyset range. The
+    id the range starts after is found by walking the page-id index in the same query;
+    then at most `limit` rows are read from there, with their hero image's file."""
+    visible = visible_article_pages().order_by("pk")
+    rows = visible.values("pk", "url_path", "last_published_at")
+    if after > 0:
+        rows = rows.filter(pk__gt=Subquery(visible.values("pk")[after - 1 : after]))
+    rows = list(rows[:limit])
+    if rows:
+        files = hero_files(first=rows[0]["pk"], last=rows[-1]["pk"])
+        for row in rows:
+            row["hero_image__file"] = files.get(row["pk"])
+    return rows
+
+
+def hero_files(*, first: int, last: int) -> dict[int, str]:
+    """{article id: its hero image's file} for articles with ids from `first` to `last`,
+    read from the hero-image index of the article table ("+ 0" keeps the id range off
+    the table itself, whose rows hold the bodies), joined to the handful of images."""
+    return dict(
+        ArticlePage.objects.order_by()
+        .annotate(key=F("pk") + 0)
+        .filter(hero_image__isnull=False, key__gte=first, key__lte=last)
+        .values_list("key", "hero_image__file")
     )
 
 
 def sitemap_authors() -> QuerySet:
-    """Authors with at least one article readers may see, with the date of their latest
-    one (the filter and the aggregate share one join: only visible articles count)."""
-    return (
-        Author.objects.filter(visible_q("article_links__page"))
-        .annotate(lastmod=Max("article_links__page__last_published_at"))
-        .order_by("pk")
-    )
+    """Authors with at least one article readers may see (an EXISTS per author, which
+    stops at the first)."""
+    return Author.objects.filter(has_visible_byline()).order_by("pk")
+
+
+def has_visible_byline() -> Exists:
+    bylines = ArticleAuthor.objects.filter(author=OuterRef("pk"))
+    return Exists(bylines.filter(has_visible_page("page_id")))
 
 
 def sitemap_tags() -> QuerySet:
-    """Tags of at least one article readers may see, with the date of the latest one."""
-    return (
-        Tag.objects.filter(visible_q("news_articletag_items__content_object"))
-        .annotate(lastmod=Max("news_articletag_items__content_object__last_published_at"))
-        .order_by("pk")
-    )
+    """Tags of at least one article readers may see (an EXISTS per tag)."""
+    tagged = ArticleTag.objects.filter(tag=OuterRef("pk"))
+    return Tag.objects.filter(
+        Exists(tagged.filter(has_visible_page("content_object_id")))
+    ).order_by("pk")
 
 
 def news_sitemap_articles(*, since: datetime, limit: int) -> PageQuerySet:

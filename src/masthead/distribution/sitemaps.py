@@ -1,93 +1,90 @@
 """Sitemaps: an index of paged sitemaps (pages, articles with their images, authors,
 topics) and the Google News sitemap of the last two days' articles.
 
-Built on django.contrib.sitemaps. Each page of a sitemap runs a constant number of
-queries: articles come as plain rows with their hero image in one join, authors and
-topics with the date of their latest article in one aggregate. Pages are written with
-an XML generator, not a template: about 0.05 ms a URL (a full page of 50,000 in a few
-seconds) where page objects and a template took five times as long.
+Every file costs about the same at 100,000 articles as at 100 (bench/search_scale.py,
+docs/scale.md), in a constant number of queries:
+
+- **The index** counts and dates in one aggregate over the visible articles (no join,
+  no per-author or per-topic aggregate); the author and topic sitemaps are counted by
+  an EXISTS per author or tag, which stops at its first visible article.
+- **A page of articles** is a keyset range: the id its page starts after is found by
+  walking the page-id index, then the page's rows are read from there as plain values
+  (`.values()`: path, date, hero image file), never as page objects.
+- **Writing** is string formatting of already-escaped pieces (a few microseconds a URL);
+  each hero image's URL and the site's URL prefix are worked out once per file.
+- **Size**: `MASTHEAD_SITEMAP_LIMIT` URLs a file, 5,000 by default (the protocol allows
+  50,000; a file of 5,000 stays under 200 ms to build on a busy machine).
 """
 
 from datetime import timedelta
-from io import StringIO
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from taggit.models import Tag
-from wagtail.images import get_image_model
 
-from masthead.core.xml import XmlSafeGenerator, xml_text
+from masthead.core.xml import NOT_XML_CHARACTERS, xml_text
 from masthead.news.models import Author
 
 from . import branding, selectors
 from .links import UrlPathResolver, page_path
 
 MAX_URLS = 50_000  # the sitemaps.org limit per file
+DEFAULT_URLS = 5_000
 NEWS_MAX_URLS = 1_000  # Google News reads at most 1,000 URLs per news sitemap
 
 
 def urls_per_sitemap() -> int:
-    return max(1, min(MAX_URLS, int(getattr(settings, "MASTHEAD_SITEMAP_LIMIT", MAX_URLS))))
+    return max(1, min(MAX_URLS, int(getattr(settings, "MASTHEAD_SITEMAP_LIMIT", DEFAULT_URLS))))
 
 
-class PagedSitemap(Sitemap):
-    # Set by the view: Wagtail remembers the site root paths on the request, so page URLs
-    # cost no cache lookup each (50,000 of them make a difference).
-    request = None
-
-    @property
-    def limit(self) -> int:
-        return urls_per_sitemap()
-
-    def image_urls(self, item) -> list[str]:
-        return []
-
-    def _urls(self, page, protocol, domain) -> list[dict[str, Any]]:
-        urls = super()._urls(page, protocol, domain)
-        for url in urls:
-            url["images"] = [
-                f"{protocol}://{domain}{src}" if src.startswith("/") else src
-                for src in self.image_urls(url["item"])
-            ]
-        return urls
+def files_for(count: int) -> int:
+    return -(-count // urls_per_sitemap())
 
 
-class PageSitemap(PagedSitemap):
+class ArticleStats:
+    """How many articles readers may see and the latest publication among them: one
+    aggregate, shared by the index's entries."""
+
+    def __init__(self) -> None:
+        row = (
+            selectors.visible_article_pages()
+            .order_by()
+            .aggregate(count=Count("pk"), latest=Max("last_published_at"))
+        )
+        self.count, self.latest = row["count"], row["latest"]
+
+
+class PageSitemap:
     """The home page and the sections; each changes when an article in it is published."""
 
-    def items(self) -> list:
-        pages = list(selectors.sitemap_pages())
+    def files(self, stats: ArticleStats) -> tuple[int, Any]:
+        return (1 if selectors.sitemap_pages().exists() else 0), stats.latest
+
+    def urls(self, request, number: int) -> list[dict[str, Any]]:
+        pages = list(selectors.sitemap_pages()) if number == 1 else []
         if not pages:
-            return pages
+            return []
         latest = latest_article_by_prefix(len(max(pages, key=lambda p: p.depth).path))
+        urls = []
         for page in pages:
             dates = [page.last_published_at] + [
                 date for prefix, date in latest.items() if prefix.startswith(page.path)
             ]
-            page.sitemap_lastmod = max((d for d in dates if d is not None), default=None)
-        return pages
-
-    def location(self, page) -> str:
-        return page_path(page, self.request)
-
-    def lastmod(self, page):
-        return page.sitemap_lastmod
-
-    def get_latest_lastmod(self):
-        return selectors.latest_change(selectors.visible_articles(), "last_published_at")
+            lastmod = max((d for d in dates if d is not None), default=None)
+            urls.append({"location": page_path(page, request), "lastmod": lastmod})
+        return urls
 
 
 def latest_article_by_prefix(length: int) -> dict[str, Any]:
     """{tree path prefix of `length` (a section): latest publication of an article in it
     that readers may see}."""
     rows = (
-        selectors.visible_articles()
+        selectors.visible_article_pages()
         .annotate(prefix=Substr("path", 1, length))
         .values("prefix")
         .annotate(latest=Max("last_published_at"))
@@ -96,62 +93,83 @@ def latest_article_by_prefix(length: int) -> dict[str, Any]:
     return {row["prefix"]: row["latest"] for row in rows}
 
 
-class ArticleSitemap(PagedSitemap):
-    def items(self):
-        return selectors.sitemap_articles()
+class ArticleSitemap:
+    def files(self, stats: ArticleStats) -> tuple[int, Any]:
+        return files_for(stats.count), stats.latest
 
-    @cached_property
-    def resolve(self) -> UrlPathResolver:
-        return UrlPathResolver()
-
-    @cached_property
-    def image_storage(self):
-        return get_image_model()._meta.get_field("file").storage
-
-    def location(self, row: dict) -> str:
-        return self.resolve(row["url_path"])
-
-    def lastmod(self, row: dict):
-        return row["last_published_at"]
-
-    def image_urls(self, row: dict) -> list[str]:
-        # The original: image sitemaps want the largest version Google may index.
-        name = row["hero_image__file"]
-        return [self.image_storage.url(name)] if name else []
-
-    def get_latest_lastmod(self):
-        return selectors.latest_change(selectors.visible_articles(), "last_published_at")
+    def urls(self, request, number: int) -> list[dict[str, Any]]:
+        limit = urls_per_sitemap()
+        rows = selectors.sitemap_article_rows(after=(number - 1) * limit, limit=limit)
+        resolve = UrlPathResolver()
+        images = ImageUrls()
+        return [
+            {
+                "location": resolve(row["url_path"]),
+                "lastmod": row["last_published_at"],
+                "images": images(row["hero_image__file"]),
+            }
+            for row in rows
+        ]
 
 
-class AuthorSitemap(PagedSitemap):
-    def items(self):
+class ImageUrls:
+    """The original image's URL (image sitemaps want the largest version Google may
+    index), worked out once per file: seeded archives reuse a handful of images."""
+
+    def __init__(self) -> None:
+        from wagtail.images import get_image_model
+
+        self.storage = get_image_model()._meta.get_field("file").storage
+        self.known: dict[str, list[str]] = {}
+
+    def __call__(self, name: str | None) -> list[str]:
+        if not name:
+            return []
+        if name not in self.known:
+            self.known[name] = [self.storage.url(name)]
+        return self.known[name]
+
+
+class MemberSitemap:
+    """Authors or topics with at least one article readers may see. Without <lastmod>
+    (the protocol makes it optional): the date of each one's latest article is an
+    aggregate over every byline or tagging, seconds at 100,000 articles."""
+
+    def rows(self) -> QuerySet:
+        raise NotImplementedError
+
+    def location(self, item) -> str:
+        raise NotImplementedError
+
+    def files(self, stats: ArticleStats) -> tuple[int, Any]:
+        # The latest article's date stands for the file's: any publication may add an
+        # author or a topic to it.
+        count = self.rows().count()
+        return files_for(count), (stats.latest if count else None)
+
+    def urls(self, request, number: int) -> list[dict[str, Any]]:
+        limit = urls_per_sitemap()
+        start = (number - 1) * limit
+        return [{"location": self.location(i)} for i in self.rows()[start : start + limit]]
+
+
+class AuthorSitemap(MemberSitemap):
+    def rows(self):
         return selectors.sitemap_authors()
 
     def location(self, author: Author) -> str:
         return author.get_absolute_url()
 
-    def lastmod(self, author: Author):
-        return author.lastmod
 
-    def get_latest_lastmod(self):
-        return selectors.latest_change(selectors.sitemap_authors(), "lastmod")
-
-
-class TagSitemap(PagedSitemap):
-    def items(self):
+class TagSitemap(MemberSitemap):
+    def rows(self):
         return selectors.sitemap_tags()
 
     def location(self, tag: Tag) -> str:
         return reverse("news:tag", args=[tag.slug])
 
-    def lastmod(self, tag: Tag):
-        return tag.lastmod
 
-    def get_latest_lastmod(self):
-        return selectors.latest_change(selectors.sitemap_tags(), "lastmod")
-
-
-SITEMAPS: dict[str, type[Sitemap]] = {
+SITEMAPS: dict[str, type] = {
     "pages": PageSitemap,
     "articles": ArticleSitemap,
     "authors": AuthorSitemap,
@@ -196,26 +214,32 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
 
 
-def w3c_datetime(value) -> str:
-    return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
-
-
-def write_urlset(urls: list[dict[str, Any]]) -> str:
-    """A <urlset> with <loc>, <lastmod> and image entries (escaping by the XML writer)."""
-    out = StringIO()
-    xml = XmlSafeGenerator(out, "utf-8")
-    xml.startDocument()
-    xml.startElement("urlset", {"xmlns": SITEMAP_NS, "xmlns:image": IMAGE_NS})
+def write_urlset(urls: list[dict[str, Any]], prefix: str) -> str:
+    """A <urlset> with <loc>, <lastmod> and image entries; `prefix` ("https://host") goes
+    before root-relative locations. Text is cleaned of what XML cannot carry and escaped."""
+    zone = timezone.get_current_timezone()
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        f"<urlset xmlns={quoteattr(SITEMAP_NS)} xmlns:image={quoteattr(IMAGE_NS)}>",
+    ]
+    add = parts.append
+    images: dict[str, str] = {}  # a handful of hero images, each written many times
     for url in urls:
-        xml.startElement("url", {})
-        xml.addQuickElement("loc", url["location"])
-        if url.get("lastmod"):
-            xml.addQuickElement("lastmod", w3c_datetime(url["lastmod"]))
+        add(f"<url><loc>{_absolute(url['location'], prefix)}</loc>")
+        lastmod = url.get("lastmod")
+        if lastmod:
+            local = lastmod.astimezone(zone) if timezone.is_aware(lastmod) else lastmod
+            add(f"<lastmod>{local.isoformat()}</lastmod>")
         for image in url.get("images", ()):
-            xml.startElement("image:image", {})
-            xml.addQuickElement("image:loc", image)
-            xml.endElement("image:image")
-        xml.endElement("url")
-    xml.endElement("urlset")
-    xml.endDocument()
-    return out.getvalue()
+            if image not in images:
+                images[image] = _absolute(image, prefix)
+            add(f"<image:image><image:loc>{images[image]}</image:loc></image:image>")
+        add("</url>")
+    add("</urlset>")
+    return "".join(parts)
+
+
+def _absolute(location: str, prefix: str) -> str:
+    if location.startswith("/"):
+        location = prefix + location
+    return escape(xml_text(location) if NOT_XML_CHARACTERS.search(location) else location)

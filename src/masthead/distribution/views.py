@@ -1,14 +1,12 @@
 """Sitemap index, paged sitemaps, the Google News sitemap and robots.txt."""
 
 from django.contrib.sitemaps.views import x_robots_tag
-from django.contrib.sites.shortcuts import get_current_site
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .sitemaps import SITEMAPS, news_entries, news_publication, write_urlset
+from .sitemaps import SITEMAPS, ArticleStats, news_entries, news_publication, write_urlset
 
 # Caching is the page cache's (core/page_cache.py): it serves these to crawlers and
 # readers, and forgets them on every publish.
@@ -20,12 +18,10 @@ ROBOTS_DISALLOW = ("/admin/", "/search/")
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """Every page of every sitemap. Empty sitemaps are left out (a sitemap must list at
     least one URL); pages are paths, not ?p=N, so every cache keys them apart."""
+    stats = ArticleStats()
     entries = []
     for name, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
-        paginator = sitemap.paginator  # a new paginator (and count) at each access
-        pages = paginator.num_pages if paginator.count else 0
-        lastmod = sitemap.get_latest_lastmod() if pages else None
+        pages, lastmod = sitemap_class().files(stats)
         for number in range(1, pages + 1):
             path = sitemap_path(name, number)
             entries.append({"location": request.build_absolute_uri(path), "lastmod": lastmod})
@@ -49,13 +45,11 @@ def sitemap_section(request: HttpRequest, section: str, page: int = 1) -> HttpRe
     sitemap_class = SITEMAPS.get(section)
     if sitemap_class is None or page < 1:
         raise Http404(f"No sitemap {section!r}")
-    sitemap = sitemap_class()
-    sitemap.request = request
-    try:
-        urls = sitemap.get_urls(page=page, site=get_current_site(request), protocol=request.scheme)
-    except (EmptyPage, PageNotAnInteger) as exc:
-        raise Http404(f"No page {page} of sitemap {section!r}") from exc
-    return HttpResponse(write_urlset(urls), content_type="application/xml")
+    urls = sitemap_class().urls(request, page)
+    if not urls:  # past the last page, or nothing to list: the index does not list it
+        raise Http404(f"No page {page} of sitemap {section!r}")
+    prefix = f"{request.scheme}://{request.get_host()}"
+    return HttpResponse(write_urlset(urls, prefix), content_type="application/xml")
 
 
 def sitemap_page(request: HttpRequest, section: str, page: int) -> HttpResponse:

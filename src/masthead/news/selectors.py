@@ -15,8 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BigIntegerField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.query import prefetch_related_objects
 from django.utils.functional import cached_property
 from taggit.models import Tag
@@ -28,7 +27,7 @@ from masthead.core.memo import current_generation, memo
 from . import images, keyset, page_context
 from .lead import lead_html
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
-from .visibility import needs_restriction_check, searchable, visible_to_readers
+from .visibility import needs_restriction_check, visible_to_readers
 
 NAV_CACHE_KEY = "masthead:nav-sections:3"  # :2 added slug and depth, :3 access_level
 SECTION_BLOCK_SIZE = 3
@@ -473,87 +472,3 @@ def tag_listing(tag: Tag, number, cursor: str | None = None) -> Any:
     """One page of a tag's articles, newest first."""
     tagged = ArticleTag.objects.filter(tag=tag).values("content_object_id")
     return listing_page(_members_listing(tagged, f"tag:{tag.pk}"), number, cursor)
-
-
-# --- search ------------------------------------------------------------------------------
-
-
-class RankedMatches:
-    """Live articles matching a search on SQLite's full-text index, best first, as ids.
-
-    Wagtail's SQLite backend orders by relevance with a correlated subquery that runs
-    the whole full-text match again for every matching article: fine for a few hundred
-    matches, more than ten minutes for a common word at 100,000 articles. Here the
-    match runs once and bm25 is read from it, the same score Wagtail computes (its own
-    query compiler builds the match and the score, so the query syntax is the same).
-    """
-
-    def __init__(self, entries: QuerySet, rank) -> None:
-        self.entries = entries
-        self.rank = rank
-
-    def count(self) -> int:
-        return self.entries.count()
-
-    def __getitem__(self, key: slice) -> list[int]:
-        ranked = (
-            self.entries.annotate(score=self.rank)
-            .order_by("score", F("article_id").desc())
-            .values_list("article_id", flat=True)
-        )
-        return list(ranked[key])
-
-
-def ranked_matches(results) -> RankedMatches | None:
-    """A RankedMatches for Wagtail search results over live articles, when the backend
-    is the SQLite full-text one and the query can be ranked; None otherwise."""
-    compiler = getattr(results, "query_compiler", None)
-    if not type(compiler).__module__.startswith("modelsearch.backends.database.sqlite."):
-        return None  # PostgreSQL ranks in one pass already; other engines do their own
-    try:
-        from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
-        from modelsearch.backends.database.sqlite.sqlite import (
-            SQLiteFTSIndexEntry,
-            SQLiteSearchQueryCompiler,
-        )
-        from modelsearch.query import MatchAll, Not
-        from modelsearch.utils import get_descendants_content_types_pks
-    except (ImportError, LookupError):  # SQLite without FTS5 (Wagtail's fallback backend)
-        return None
-    if type(compiler) is not SQLiteSearchQueryCompiler or SQLiteFTSIndexEntry is None:
-        return None
-    query = normalize(compiler.query)
-    if isinstance(query, (MatchAll, Not)):
-        return None
-    match = MatchExpression(
-        compiler.fields or compiler.FTS_TABLE_FIELDS, compiler.build_search_query(query)
-    )
-    rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
-    visible = visible_to_readers(Page.objects.filter(pk=OuterRef("article_id")))
-    entries = (
-        SQLiteFTSIndexEntry.objects.filter(match)
-        # "+ 0": no index on the content type, so SQLite starts from the full-text match
-        # (which stops at the matching entries) rather than from every article's entry.
-        .annotate(content_type=F("index_entry__content_type_id") + Value(0))
-        .filter(content_type__in=get_descendants_content_types_pks(ArticlePage))
-        .annotate(article_id=Cast("index_entry__object_id", BigIntegerField()))
-        .filter(Exists(visible))
-    )
-    return RankedMatches(entries, rank)
-
-
-def search_listing(terms: str, number) -> Any:
-    """One page of articles readers may see matching `terms`, best first, as cards.
-
-    May raise DatabaseError when the search engine cannot parse the terms.
-    """
-    results = searchable(ArticlePage.objects.all()).search(terms)
-    matches = ranked_matches(results)
-    page_obj = Paginator(
-        matches if matches is not None else results, settings.MASTHEAD_PAGE_SIZE
-    ).get_page(number)
-    ids = [item if isinstance(item, int) else item.pk for item in page_obj.object_list]
-    # Re-load the page of results with card data in constant queries, keeping rank.
-    cards = cards_by_id(ids)
-    page_obj.object_list = [cards[pk] for pk in ids if pk in cards]
-    return page_obj

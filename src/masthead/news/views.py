@@ -12,6 +12,7 @@ from masthead.core import invalidation
 
 from . import corrections, selectors
 from .models import Author
+from .search import search_listing
 from .topics import topics_with_counts
 
 MAX_QUERY_LENGTH = 200
@@ -63,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
         try:
             # A savepoint, so a refused search leaves the connection usable (PostgreSQL).
             with transaction.atomic():
-                page_obj = selectors.search_listing(search_terms(query), request.GET.get("page"))
+                page_obj = search_listing(search_terms(query), request.GET.get("page"))
         except DatabaseError:
             # The search engine could not parse the terms (stray operators, say).
             logger.info("Search query refused by the backend: %r", query)

@@ -194,7 +194,9 @@ LOGIN_URL = "wagtailadmin_login"
 # --- Wagtail ---
 WAGTAIL_SITE_NAME = os.environ.get("MASTHEAD_SITE_NAME", "The Calder Ledger")
 WAGTAILADMIN_BASE_URL = os.environ.get("MASTHEAD_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend (PostgreSQL, SQLite FTS5), with SQLite's relevance ranking
+# in one pass (news/search_backend.py); reader search: news/search.py, docs/scale.md.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "masthead.news.search_backend"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "webp": "webp"}
 WAGTAILIMAGES_AVIF_QUALITY = 60
 WAGTAILIMAGES_WEBP_QUALITY = 78
