@@ -66,6 +66,15 @@ def page_in_browser(chromium):
     return open_page(chromium)
 
 
+# Tasks kept queued, as before the worker gets to them.
+QUEUED_ONLY = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["default", "slow"],
+    }
+}
+
+
 def narrate(article):
     services.narration_request(article_id=article.pk, force=True, enqueue=False)
     services.narration_generate(article_id=article.pk)  # the real voice
@@ -298,14 +307,7 @@ def test_without_javascript_the_browsers_own_audio_controls_play(
 
 def test_without_a_narration_there_is_no_player(live_server, make_article, page_in_browser):
     # The dummy task backend keeps the narration queued, as before the worker gets to it.
-    with override_settings(
-        TASKS={
-            "default": {
-                "BACKEND": "django_tasks.backends.dummy.DummyBackend",
-                "QUEUES": ["default", "slow"],
-            }
-        }
-    ):
+    with override_settings(TASKS=QUEUED_ONLY):
         article = make_article(title="Not narrated yet")
     page_in_browser.goto(live_server.url + article.url)
     assert page_in_browser.locator("[data-narration]").count() == 0
@@ -352,7 +354,10 @@ def test_while_the_narration_is_made_the_player_follows_its_parts_then_the_final
     live_server, make_article, page_in_browser
 ):
     body = [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in LONG_BODY[:5]]
-    article = make_article(title="Ferry runs late", body=body)
+    # A fresh article: its narration waits in the queue (the dummy backend) until the
+    # test makes it below, half way at a time, so the page has no earlier audio to show.
+    with override_settings(TASKS=QUEUED_ONLY):
+        article = make_article(title="Ferry runs late", body=body)
     page = page_in_browser
 
     def reader_listens() -> None:
