@@ -23,7 +23,7 @@ def test_the_link_never_sends_the_reader_to_another_site(ask_link, db, client):
     assert "evil" not in client.get("/account/sign-in/?next=//evil.example/").content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_clicks_at_once_on_one_link_sign_in_once(ask_link):
     _, link = ask_link("ana@calder.example")
     barrier, answers = threading.Barrier(2), []
