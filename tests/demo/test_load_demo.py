@@ -198,3 +198,12 @@ def test_the_demo_has_three_newsletters_and_a_sent_issue_the_admin_shows(client,
     client.login(username="editor", password=PASSWORD)
     page = client.get(f"/admin/newsletters/issues/{send.pk}/").content.decode()
     assert "Morning briefing: welcome to the demo" in page and "<dd>Sent</dd>" in page
+
+
+def test_one_demo_article_is_for_members_and_shows_the_wall(client, demo):
+    walled = ArticlePage.objects.get(slug="crumb-and-kiln-bakery-expansion")
+    assert walled.access_level == "members"
+    html = client.get(walled.url).content.decode()
+    assert "registration-wall" in html and '"isAccessibleForFree": false' in html.replace(
+        '"isAccessibleForFree":false', '"isAccessibleForFree": false'
+    )

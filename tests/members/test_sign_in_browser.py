@@ -32,7 +32,7 @@ def test_a_reader_signs_in_from_the_wall_and_reads_the_whole_story(
         assert context.cookies() == []  # nothing stored before signing in
         (message,) = mailoutbox
         page.goto(live_server.url + link_in(message.body))
-        page.click("button[type=submit]")
+        page.click(".account-form button[type=submit]")  # not the header search
         page.wait_for_url(live_server.url + article.url)
         assert CLOSED in page.content()
         assert [c["name"] for c in context.cookies()] == ["sessionid"]

@@ -60,6 +60,7 @@ MODEL_PERMISSIONS["Editor"] += NEWSLETTER_PERMISSIONS
 MODEL_PERMISSIONS["Admin"] += [*NEWSLETTER_PERMISSIONS, "newsletters.delete_newsletter",
                                "newsletters.view_subscriber",
                                "newsletters.add_subscriber"]  # fmt: skip
+MODEL_PERMISSIONS["Admin"] += ["members.view_member", "members.delete_member"]
 
 
 def _permission(name: str) -> Permission | None:

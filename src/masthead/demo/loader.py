@@ -161,6 +161,8 @@ def create_article(
         card_summary=row.get("summary", ""), hero_image=hero, hero_alt=alt,
         hero_caption=caption, hero_credit=illustrations.CREDIT, live=False,
     )  # fmt: skip
+    if row.get("access"):
+        page.access_level = row["access"]  # "members": the demo's registration wall
     for order, link in enumerate(row["authors"]):
         page.article_authors.add(
             ArticleAuthor(

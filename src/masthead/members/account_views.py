@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,7 +29,7 @@ def member_required(view):
         member = sessions.current_member(request)
         if member is None:
             if request.method == "GET":
-                return redirect(f"/account/sign-in/?next={request.path}")
+                return redirect("/account/sign-in/?" + urlencode({"next": request.path}))
             return TemplateResponse(request, "members/signed_out.html", status=403)
         return view(request, member, *args, **kwargs)
 
@@ -106,6 +107,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 
 @member_required
 def download(request: HttpRequest, member) -> HttpResponse:
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return cross_site_refused()  # another site's link or embed: the member did not ask
     data = selectors.personal_data(member=member)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),

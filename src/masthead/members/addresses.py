@@ -9,6 +9,10 @@ from django.core.validators import validate_email
 def normalised(address: str) -> str:
     """The address as stored, or ValidationError with a message for the reader."""
     address = (address or "").strip()
+    if any(ord(char) < 32 or ord(char) == 127 or char == '"' for char in address):
+        # No control characters (header injection) nor quoted local parts, which
+        # validate_email allows but no reader needs.
+        raise ValidationError("Enter an e-mail address such as name@example.org.")
     if len(address) > 254:
         raise ValidationError("That address is too long.")
     try:

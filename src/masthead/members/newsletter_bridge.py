@@ -44,3 +44,20 @@ def erase(email: str) -> int:
 def personal_data(email: str) -> dict:
     function = _function("selectors", "personal_data")
     return function(email=email) if function else {}
+
+
+def confirmed_counts(emails: Iterable[str]) -> dict[str, int]:
+    """{address: confirmed newsletters} for the admin's Members list (one query)."""
+    try:
+        from django.apps import apps
+        from django.db.models import Count
+
+        Subscription = apps.get_model("newsletters", "Subscription")
+    except LookupError:
+        return {}
+    rows = (
+        Subscription.objects.filter(subscriber__email__in=list(emails), status="confirmed")
+        .values("subscriber__email")
+        .annotate(n=Count("pk"))
+    )
+    return {row["subscriber__email"]: row["n"] for row in rows}

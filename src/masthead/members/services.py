@@ -4,6 +4,7 @@ erasing an account. Views stay thin and call these."""
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import links, newsletter_bridge, sessions
 from .models import Member, MemberLink
@@ -16,7 +17,11 @@ class EmailTaken(Exception):
 def safe_next(path: str) -> str:
     """A local path to return to after signing in, or "" (never another site)."""
     path = (path or "").strip()
-    if not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 500:
+    if not path.startswith("/") or "\\" in path or len(path) > 500:
+        return ""
+    if any(ord(char) < 32 or ord(char) == 127 for char in path):
+        return ""  # browsers drop tabs and newlines: "/\t/evil.example" is "//evil.example"
+    if not url_has_allowed_host_and_scheme(path, allowed_hosts=set()):
         return ""
     return path
 
