@@ -8,7 +8,10 @@ from tests.chromium import launched
 
 from .conftest import link_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_reader_signs_up_from_an_article_and_confirms_without_javascript_or_cookies(
