@@ -54,9 +54,11 @@ sub vcl_recv {
             if (req.http.X-Purge-Tags !~ "^[a-z0-9_ -]+$") {
                 return (synth(400, "Bad tags"));
             }
-            if (!std.ban("obj.http.X-Cache-Tags ~ " + {"""} + "(^| )("
+            # Stored tags are comma-fenced (",page-12,section-3,": vcl_backend_response),
+            # so the expression needs no spaces, which a ban's argument cannot hold.
+            if (!std.ban("obj.http.X-Cache-Tags ~ ,("
                     + regsuball(regsub(req.http.X-Purge-Tags, "^ +| +$", ""), " +", "|")
-                    + ")( |$)" + {"""})) {
+                    + "),")) {
                 return (synth(400, std.ban_error()));
             }
             return (synth(200, "Banned"));
@@ -162,6 +164,10 @@ sub vcl_backend_response {
     }
     # What PURGE and BAN match on (not sent to readers: see vcl_deliver).
     set beresp.http.X-Path = regsub(bereq.url, "\?.*$", "");
+    if (beresp.http.X-Cache-Tags) {
+        set beresp.http.X-Cache-Tags = "," + regsuball(
+            regsub(beresp.http.X-Cache-Tags, "^ +| +$", ""), " +", ",") + ",";
+    }
     if (beresp.http.Set-Cookie
         || beresp.http.Cache-Control ~ "(private|no-store|no-cache)"
         || beresp.http.Vary == "*") {

@@ -1,9 +1,11 @@
 """Page-cache poisoning: parameters outside the cache key never reach the cached HTML.
 
-The page cache keys a page on `page` and `q` only. Anything else a visitor adds to the
+The page cache keys a page on `page`, `q` and `before` only. Anything else a visitor adds to the
 address (utm_source, a script, a forged link) must not be stored in the page that every
 later visitor of the same key is served.
 """
+
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -28,8 +30,15 @@ def three_pages(make_article):
 
 
 def pagination_hrefs(response) -> list[str]:
+    """The pagination links, each with its keyset cursor (`&before=<microseconds>-<id>`,
+    news/keyset.py) checked and taken off: nothing else may ride along."""
     soup = BeautifulSoup(response.content, "html.parser")
-    return [a["href"] for a in soup.select(".pagination a")]
+    hrefs = []
+    for a in soup.select(".pagination a"):
+        href, _, cursor = a["href"].partition("&before=")
+        assert cursor == "" or re.fullmatch(r"\d+-\d+", cursor), a["href"]
+        hrefs.append(href)
+    return hrefs
 
 
 def test_a_poisoned_section_page_is_cached_without_the_extra_parameter(client, three_pages):
