@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements/constraints.txt pyproject.toml | cksum | cut -d' ' -f1)
 TEST_ENV := DJANGO_SETTINGS_MODULE=masthead.settings.test
+# Test processes (pytest-xdist): each has its own database, media and cache prefix.
+TEST_WORKERS ?= 2
 
 .PHONY: install system-deps bench-deps demo serve worker test lint e2e bench clean constraints
 
@@ -55,7 +57,7 @@ $(AXE):
 test: install system-deps $(AXE) lint
 	$(TEST_ENV) $(BIN)/masthead manage check --fail-level WARNING
 	$(TEST_ENV) $(BIN)/masthead manage makemigrations --check --dry-run --noinput
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 e2e: install system-deps $(AXE)
 	$(BIN)/pytest -q -m browser
