@@ -32,6 +32,7 @@ from django.utils.text import slugify
 
 from masthead.news.models import ArticleAuthor, ArticlePage, HomePage, SectionPage
 
+from .batches import touched
 from .html_blocks import BodyConverter, editor_form
 from .links import LinkMap, old_path, save_redirect
 from .media import MediaStore
@@ -172,6 +173,8 @@ class ImportWriter:
             self.memory.forget("post", record.source_id)
             self.report.fail(record.source_id, record.title, f"{type(error).__name__}: {error}")
             return "failed"
+        if outcome != "skipped":
+            touched(self.memory.object_id("post", record.source_id))
         self.report.count(f"articles_{outcome}")
         return outcome
 
@@ -210,6 +213,9 @@ class ImportWriter:
         elif public:
             page.go_live_at = when  # scheduled: Wagtail publishes it at its time
         if created:
+            # Known already, so Wagtail's save need not look them up per article: the
+            # section's locale, and that a new article is no site's root.
+            page.locale_id, page._is_site_root = section.locale_id, False
             section.add_child(instance=page)
         else:
             page.save()
