@@ -156,10 +156,11 @@ def _write(source, options, report, run, total, progress) -> None:
         source=source.kind, options=options, report=report, site_url=getattr(source, "site_url", "")
     )
     writer.default_section()  # a missing --section is said before any post is written
-    for author in source.authors():
-        writer.author(author)
-    for term in source.terms():
-        writer.term(term)
+    with batch():  # authors and terms: one commit, each its own savepoint
+        for author in source.authors():
+            writer.author(author)
+        for term in source.terms():
+            writer.term(term)
     done = 0
     posts = iter(source.posts())
     while True:
