@@ -34,7 +34,7 @@ from masthead.news.models import ArticleAuthor, ArticlePage, HomePage, SectionPa
 
 from .batches import touched
 from .html_blocks import BodyConverter, editor_form
-from .links import LinkMap, old_path, save_redirect
+from .links import LinkMap, existing_redirects, old_path, save_redirect
 from .media import MediaStore
 from .models import ImportedObject
 from .people import People, plain, unique_slug
@@ -349,12 +349,12 @@ class ImportWriter:
         if record.status not in PUBLIC_STATUSES:
             return
         own = old_path(page.url or "") if page.url else ""
-        for url in record.old_urls:
-            path = old_path(url)
-            if path != own:
-                self.links.add(path, page.pk)
-                if save_redirect(path, page=page):
-                    self.report.count("redirects_created")
+        paths = [p for p in dict.fromkeys(map(old_path, record.old_urls)) if p != own]
+        existing = existing_redirects(paths)
+        for path in paths:
+            self.links.add(path, page.pk)
+            if save_redirect(path, page=page, exists=path in existing):
+                self.report.count("redirects_created")
 
     def _note_featured(self, record: SourcePost, page: ArticlePage) -> None:
         if record.featured and self.options.featured_as_picks:
