@@ -222,3 +222,16 @@ def test_a_failing_post_rolls_back_alone_is_listed_and_a_rerun_finishes_the_job(
     monkeypatch.setattr(ImportWriter, "_body", real_body)
     output = import_wordpress(NEWSROOM)
     assert "articles created: 1" in output and article("budget-vote").live
+
+
+def test_imported_articles_are_found_by_search_and_their_bylines_are_in_the_reference_index(
+    import_wordpress,
+):
+    from wagtail.models import ReferenceIndex
+
+    import_wordpress(NEWSROOM)
+    tram = article("tram-line")
+    assert tram.pk in [page.pk for page in ArticlePage.objects.live().search("tram")]
+    bob = Author.objects.get(name="Bob Jones")
+    referrers = ReferenceIndex.get_references_to(bob).values_list("object_id", flat=True)
+    assert str(tram.pk) in set(referrers)

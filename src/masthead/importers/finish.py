@@ -6,6 +6,8 @@ from django.db import transaction
 
 from masthead.news.models import ArticlePage
 
+from . import batches
+
 
 def rewrite_pending_links(writer) -> int:
     """Rewrite, in the bodies that linked to posts not imported yet, the links that now
@@ -41,6 +43,7 @@ def rewrite_pending_links(writer) -> int:
                 ArticlePage.objects.filter(pk=page.pk).update(
                     first_published_at=dates[0], last_published_at=dates[1]
                 )
+            batches.touched(page.pk)
             changed += 1
     return changed
 

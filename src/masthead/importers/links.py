@@ -82,17 +82,25 @@ class LinkMap:
         return HREF.sub(replace, rich_text), pending
 
 
-def save_redirect(path: str, *, page=None, link: str = "") -> bool:
+def existing_redirects(paths) -> set[str]:
+    """Which of `paths` have a site-wide redirect already (one query for a post's)."""
+    found = Redirect.objects.filter(old_path__in=set(paths), site__isnull=True)
+    return set(found.values_list("old_path", flat=True))
+
+
+def save_redirect(path: str, *, page=None, link: str = "", exists: bool | None = None) -> bool:
     """A permanent redirect from `path`; True when it was created (an existing one for
-    the same path is pointed at the new target)."""
+    the same path is pointed at the new target). `exists`: known already whether there
+    is one (existing_redirects), so a new one costs one insert."""
     if not path or path == "/":
         return False
     target = {"redirect_page": page, "redirect_link": "" if page else link}
-    updated = Redirect.objects.filter(old_path=path, site__isnull=True).update(
-        is_permanent=True, **target
-    )
-    if updated:
-        return False
+    if exists is not False:
+        updated = Redirect.objects.filter(old_path=path, site__isnull=True).update(
+            is_permanent=True, **target
+        )
+        if updated:
+            return False
     Redirect.objects.create(old_path=path, site=None, is_permanent=True, **target)
     return True
 

@@ -18,6 +18,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from .batches import POSTS_PER_COMMIT, batch, indexing_per_batch
 from .models import ImportRun
 from .quiet import publishing_quietly
 from .records import ImportFileError, ImportSource
@@ -118,7 +119,7 @@ def run_import(
         source.check()
         total = source.count_posts()
         _save_progress(run, 0, total, report)
-        with publishing_quietly():
+        with publishing_quietly(), indexing_per_batch():
             if options.dry_run:
                 try:
                     with transaction.atomic():
@@ -155,19 +156,30 @@ def _write(source, options, report, run, total, progress) -> None:
         source=source.kind, options=options, report=report, site_url=getattr(source, "site_url", "")
     )
     writer.default_section()  # a missing --section is said before any post is written
-    for author in source.authors():
-        writer.author(author)
-    for term in source.terms():
-        writer.term(term)
+    with batch():  # authors and terms: one commit, each its own savepoint
+        for author in source.authors():
+            writer.author(author)
+        for term in source.terms():
+            writer.term(term)
     done = 0
-    for post in source.posts():
-        writer.post(post)
-        done += 1
-        if progress is not None:
-            progress(done, total)
-        if done % PROGRESS_EVERY == 0:
-            _save_progress(run, done, total, report)
-    writer.finish()
+    posts = iter(source.posts())
+    while True:
+        with batch():  # one commit per POSTS_PER_COMMIT posts, a savepoint per post
+            for post in posts:
+                writer.post(post)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+                if done % PROGRESS_EVERY == 0:
+                    _save_progress(run, done, total, report)
+                if done % POSTS_PER_COMMIT == 0:
+                    break
+            else:
+                posts = None
+        if posts is None:
+            break
+    with batch():
+        writer.finish()
     _save_progress(run, done, max(total, done), report)
 
 

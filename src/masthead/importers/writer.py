@@ -32,8 +32,9 @@ from django.utils.text import slugify
 
 from masthead.news.models import ArticleAuthor, ArticlePage, HomePage, SectionPage
 
+from .batches import touched
 from .html_blocks import BodyConverter, editor_form
-from .links import LinkMap, old_path, save_redirect
+from .links import LinkMap, existing_redirects, old_path, save_redirect
 from .media import MediaStore
 from .models import ImportedObject
 from .people import People, plain, unique_slug
@@ -172,6 +173,8 @@ class ImportWriter:
             self.memory.forget("post", record.source_id)
             self.report.fail(record.source_id, record.title, f"{type(error).__name__}: {error}")
             return "failed"
+        if outcome != "skipped":
+            touched(self.memory.object_id("post", record.source_id))
         self.report.count(f"articles_{outcome}")
         return outcome
 
@@ -210,6 +213,9 @@ class ImportWriter:
         elif public:
             page.go_live_at = when  # scheduled: Wagtail publishes it at its time
         if created:
+            # Known already, so Wagtail's save need not look them up per article: the
+            # section's locale, and that a new article is no site's root.
+            page.locale_id, page._is_site_root = section.locale_id, False
             section.add_child(instance=page)
         else:
             page.save()
@@ -343,12 +349,12 @@ class ImportWriter:
         if record.status not in PUBLIC_STATUSES:
             return
         own = old_path(page.url or "") if page.url else ""
-        for url in record.old_urls:
-            path = old_path(url)
-            if path != own:
-                self.links.add(path, page.pk)
-                if save_redirect(path, page=page):
-                    self.report.count("redirects_created")
+        paths = [p for p in dict.fromkeys(map(old_path, record.old_urls)) if p != own]
+        existing = existing_redirects(paths)
+        for path in paths:
+            self.links.add(path, page.pk)
+            if save_redirect(path, page=page, exists=path in existing):
+                self.report.count("redirects_created")
 
     def _note_featured(self, record: SourcePost, page: ArticlePage) -> None:
         if record.featured and self.options.featured_as_picks:
