@@ -29,6 +29,7 @@ from masthead.core.lanes import FRESH_PRIORITY, WorkerStopping
 from masthead.news.models import ArticlePage
 
 from .engines import Engine, get_engine
+from .keepalive import LeaseKeeper
 from .live import record_first_part, without_parts
 from .models import Narration
 from .parts import LiveParts, live_parts_enabled, withdraw
@@ -259,7 +260,8 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
     live = LiveParts(stem=stem, sample_rate=engine.sample_rate, bitrate=bitrate, saved=saved,
                      on_first_part=partial(record_first_part, narration, token),
                      enabled=live_parts_enabled())  # fmt: skip
-    timings = synthesise(script, engine, on_progress, live.feed, live.sentence_done)
+    with LeaseKeeper(narration_id=narration.pk, token=token, every=every):
+        timings = synthesise(script, engine, on_progress, live.feed, live.sentence_done)
     mp3 = live.finish()
     files = [_save(f"{stem}.mp3", mp3, saved)]
     timings_json = json.dumps(timings, ensure_ascii=False, separators=(",", ":"))
