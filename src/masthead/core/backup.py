@@ -64,13 +64,15 @@ def secret_key_path() -> Path:
 
 
 def file_columns() -> list[tuple[str, str]]:
-    """(table, column) of every file field: the media files the database points at."""
+    """(table, column) of every file field: the media files the database points at.
+    Not a model's `transient_file_fields` (files that come and go while work runs)."""
     found = []
     for model in apps.get_models():
         if model._meta.proxy or not model._meta.managed:
             continue
+        transient = getattr(model, "transient_file_fields", ())
         for field in model._meta.concrete_fields:
-            if isinstance(field, models.FileField):
+            if isinstance(field, models.FileField) and field.name not in transient:
                 found.append((model._meta.db_table, field.column))
     return sorted(set(found))
 

@@ -25,6 +25,9 @@ class Narration(models.Model):
     # The parts manifest of the latest run (parts.py): while it runs, readers with no
     # complete audio yet play its first parts; once ready, it points players at `audio`.
     manifest = models.FileField(upload_to="narration/", blank=True, max_length=255)
+    # Rewritten and removed while a run speaks: a backup does not miss it (core/backup.py);
+    # a restored run is repaired like any other whose worker stopped.
+    transient_file_fields = ("manifest",)
     audio_size = models.PositiveIntegerField(default=0)
     duration = models.FloatField(null=True, blank=True, help_text="Seconds.")
     voice = models.CharField(max_length=200, blank=True)
