@@ -242,10 +242,16 @@ def narration_generate(
 def _run(narration: Narration, script: Script, engine: Engine | None, saved: list[str],
          yields: bool = False):  # fmt: skip
     token, started = narration.lease_token, time.monotonic()
+    every = min(LEASE_RENEWAL, lease_seconds() / 4)
+    # Kept alive from the claim on: loading the voice the first time takes a while too.
+    with LeaseKeeper(narration_id=narration.pk, token=token, every=every):
+        return _speak(narration, script, engine, saved, yields, token, started, every)
+
+
+def _speak(narration, script, engine, saved, yields, token, started, every):
     engine = engine or get_engine()
-    # Loading the voice the first time can take a while: renew before speaking.
     narration_renew_lease(narration_id=narration.pk, token=token, progress=0.0)
-    last, every = [0.0, time.monotonic()], min(LEASE_RENEWAL, lease_seconds() / 4)
+    last = [0.0, time.monotonic()]
 
     def on_progress(share: float) -> None:
         # One row update (progress and lease) at most every 5 % or `every` seconds.
@@ -260,8 +266,7 @@ def _run(narration: Narration, script: Script, engine: Engine | None, saved: lis
     live = LiveParts(stem=stem, sample_rate=engine.sample_rate, bitrate=bitrate, saved=saved,
                      on_first_part=partial(record_first_part, narration, token),
                      enabled=live_parts_enabled())  # fmt: skip
-    with LeaseKeeper(narration_id=narration.pk, token=token, every=every):
-        timings = synthesise(script, engine, on_progress, live.feed, live.sentence_done)
+    timings = synthesise(script, engine, on_progress, live.feed, live.sentence_done)
     mp3 = live.finish()
     files = [_save(f"{stem}.mp3", mp3, saved)]
     timings_json = json.dumps(timings, ensure_ascii=False, separators=(",", ":"))
